@@ -1,0 +1,625 @@
+"""A local, threaded stand-in for the Slack Web API used by tests, the console and benchmarks."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from bot.standin.api_spec import (
+    ApiError,
+    Args,
+    bearer_token,
+    check_message,
+    check_view,
+    header,
+    load_methods,
+    parse_args,
+)
+
+FAULTS = frozenset({"ratelimited", "server_error", "hang", "user_not_found", "channel_not_found"})
+# Methods the rate limiter holds to Tier 3 (50+/min) when tier3_per_min is set.
+_TIER3_METHODS = frozenset({"conversations.open"})
+# Slack answers these without a token.
+_NO_TOKEN_METHODS = frozenset({"api.test"})
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request received by the stand-in and the answer it gave."""
+
+    method: str
+    args: Args
+    token: str | None
+    received_at: float
+    status: int
+    response: dict[str, Any]
+    path: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Fault:
+    method: str
+    kind: str
+    remaining: int
+    retry_after: int = 1
+
+
+@dataclass
+class _User:
+    user_id: str
+    name: str
+    real_name: str
+    is_bot: bool
+    deleted: bool
+    tz: str
+
+
+class _Bucket:
+    """Token bucket holding up to `capacity` requests, refilled at `rate` per second."""
+
+    def __init__(self, rate: float, capacity: float) -> None:
+        self.rate, self.capacity = rate, max(1.0, capacity)
+        self.tokens, self.stamp = self.capacity, time.monotonic()
+
+    def wait_needed(self, now: float) -> float:
+        """Refill, then return seconds until one token is available (0 if available now)."""
+        # `now` may predate a bucket created under the same lock, so never refill negatively.
+        elapsed = max(0.0, now - self.stamp)
+        self.tokens = min(self.capacity, self.tokens + elapsed * self.rate)
+        self.stamp = max(self.stamp, now)
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+
+@dataclass
+class _Limits:
+    per_channel_per_sec: float | None = None
+    burst: int = 1
+    workspace_per_min: float | None = None
+    tier3_per_min: float | None = None
+    minute_burst: int | None = None
+
+
+def _minute_capacity(per_min: float, minute_burst: int | None) -> float:
+    """Burst size for a per-minute limit; Slack tolerates short bursts, so ten seconds' worth."""
+    return minute_burst or math.ceil(per_min / 6)
+
+
+def _tz_fields(tz: str) -> dict[str, Any]:
+    """Slack's tz, tz_label and tz_offset (seconds east of UTC) for an IANA zone name."""
+    try:
+        now = datetime.now(ZoneInfo(tz))
+        offset = now.utcoffset()
+        return {"tz": tz, "tz_label": now.tzname() or tz,
+                "tz_offset": int(offset.total_seconds()) if offset else 0}
+    except (KeyError, ValueError):  # unknown zone or tzdata missing: keep the stand-in usable
+        return {"tz": tz, "tz_label": tz, "tz_offset": 0}
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # A hanging handler must never make stop() wait for it.
+    block_on_close = False
+    standin: SlackStandIn
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet: clients that give up on a hang reset the connection, which is expected."""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_GET(self) -> None:
+        """Serve a GET request."""
+        self._serve()
+
+    def do_POST(self) -> None:
+        """Serve a POST request."""
+        self._serve()
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        status, payload, headers = self.server.standin._handle(
+            self.path, dict(self.headers.items()), body
+        )
+        data = json.dumps(payload).encode("utf-8")
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client timed out (e.g. during a "hang" fault); nothing left to tell it
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep test and benchmark output clean."""
+
+
+class SlackStandIn:
+    """Threaded local HTTP server answering Slack Web API calls and response_url posts."""
+
+    def __init__(
+        self,
+        team_id: str = "T0001",
+        bot_user_id: str = "UBOT",
+        *,
+        team_name: str = "Action Log Test",
+        team_domain: str = "actionlog",
+        bot_id: str = "B0001",
+        app_id: str = "A0001",
+        tokens: Iterable[str] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        spec_path: str | Path | None = None,
+        extra_methods: Mapping[str, Iterable[str]] | None = None,
+        hang_seconds: float = 3.0,
+        unknown_channels: Iterable[str] = (),
+    ) -> None:
+        self.team_id, self.bot_user_id, self.team_name = team_id, bot_user_id, team_name
+        self.team_domain, self.bot_id, self.app_id = team_domain, bot_id, app_id
+        self.hang_seconds = hang_seconds
+        self.unknown_channels: set[str] = set(unknown_channels)
+        self.methods = load_methods(spec_path)
+        for name, required in (extra_methods or {}).items():
+            self.methods[name] = frozenset(required)
+        self._tokens = frozenset(tokens) if tokens is not None else None
+        self._address = (host, port)
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._calls: list[Call] = []
+        self._faults: list[_Fault] = []
+        self._random_faults: tuple[float, tuple[str, ...], random.Random] | None = None
+        self._limits = _Limits()
+        self._buckets: dict[tuple[str, ...], _Bucket] = {}
+        self._users: dict[str, _User] = {}
+        self._usergroups: dict[str, list[str]] = {}
+        self._channels: dict[str, dict[str, Any]] = {}
+        self._last_ts = 0
+        self._next_serial = 0
+        self.add_user(bot_user_id, "actionlog", real_name="Action Log", is_bot=True)
+        self._handlers: dict[str, Callable[[Args], dict[str, Any]]] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._chat_post_message,
+            "chat.postEphemeral": self._chat_post_ephemeral,
+            "chat.update": self._chat_update,
+            "chat.delete": lambda a: {"channel": a.get("channel"), "ts": a.get("ts")},
+            "views.open": lambda a: self._view(a, "modal"),
+            "views.push": lambda a: self._view(a, "modal"),
+            "views.update": self._views_update,
+            "views.publish": lambda a: self._view(a, "home"),
+            "users.info": self._users_info,
+            "users.list": self._users_list,
+            "conversations.open": self._conversations_open,
+            "conversations.info": self._conversations_info,
+            "usergroups.users.list": self._usergroups_users_list,
+            "team.info": self._team_info,
+        }
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> SlackStandIn:
+        """Bind the socket and serve on a daemon thread; returns self for chaining."""
+        if self._server is not None:
+            return self
+        self._stopping.clear()
+        self._server = _Server(self._address, _Handler)
+        self._server.standin = self
+        # A short poll interval keeps stop() (and so every test's teardown) fast.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+            name="slack-standin", daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, release hanging requests and close the socket."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        self._stopping.set()
+        server.shutdown()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> SlackStandIn:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        """The bound TCP port (only known once started)."""
+        if self._server is None:
+            raise RuntimeError("SlackStandIn is not running; call start() first")
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """Root URL of the server, e.g. `http://127.0.0.1:PORT`."""
+        return f"http://{self._address[0]}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        """Web API base URL with the trailing slash `slack_sdk.WebClient(base_url=...)` needs."""
+        return f"{self.base_url}/api/"
+
+    def response_url(self, key: str) -> str:
+        """A response_url whose posts are recorded under the method name `response_url`."""
+        return f"{self.base_url}/response/{key}"
+
+    # -- directory ---------------------------------------------------------------------------
+
+    def add_user(
+        self, user_id: str, name: str, *, real_name: str | None = None, is_bot: bool = False,
+        deleted: bool = False, tz: str = "Europe/London",
+    ) -> None:
+        """Add or replace a workspace member."""
+        with self._lock:
+            self._users[user_id] = _User(user_id, name, real_name or name, is_bot, deleted, tz)
+
+    def add_usergroup(self, group_id: str, user_ids: Iterable[str]) -> None:
+        """Define a user group (`S...`) and its members."""
+        with self._lock:
+            self._usergroups[group_id] = list(user_ids)
+
+    def add_channel(self, channel_id: str, name: str, *, is_private: bool = False) -> None:
+        """Name a channel so conversations.info describes it."""
+        with self._lock:
+            self._channels[channel_id] = {"name": name, "is_private": is_private}
+
+    # -- recording ---------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[Call]:
+        """A snapshot of every request received so far."""
+        with self._lock:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        """Recorded calls to one method (use `response_url` for response_url posts)."""
+        with self._lock:
+            return [call for call in self._calls if call.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until `count` calls to `method` were recorded; AssertionError on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                matched = [call for call in self._calls if call.method == method]
+                remaining = deadline - time.monotonic()
+                if len(matched) >= count:
+                    return matched
+                if remaining <= 0:
+                    seen = [call.method for call in self._calls]
+                    raise AssertionError(
+                        f"expected {count} call(s) to {method} within {timeout}s, got "
+                        f"{len(matched)}; all calls: {seen}"
+                    )
+                self._changed.wait(remaining)
+
+    def reset(self) -> None:
+        """Forget recorded calls, pending and random faults, and rate-limit state."""
+        with self._lock:
+            self._calls.clear()
+            self._faults.clear()
+            self._random_faults = None
+            self._buckets.clear()
+
+    # -- fault injection and rate limits -----------------------------------------------------
+
+    def inject(self, method: str, fault: str, times: int = 1, retry_after: int = 1) -> None:
+        """Make the next `times` calls to `method` (or `*`) fail with `fault`, in FIFO order."""
+        if fault not in FAULTS:
+            raise ValueError(f"unknown fault {fault!r}; expected one of {sorted(FAULTS)}")
+        with self._lock:
+            self._faults.append(_Fault(method, fault, times, max(1, retry_after)))
+
+    def fault_rate(
+        self, rate: float, faults: Iterable[str] = ("ratelimited", "server_error", "hang"),
+        seed: int = 0,
+    ) -> None:
+        """Fail a random fraction `rate` of calls with one of `faults`; 0 turns this off."""
+        kinds = tuple(faults)
+        if not set(kinds) <= FAULTS or not kinds:
+            raise ValueError(f"faults must be a non-empty subset of {sorted(FAULTS)}")
+        with self._lock:
+            self._random_faults = (rate, kinds, random.Random(seed)) if rate > 0 else None
+
+    def rate_limits(
+        self, per_channel_per_sec: float | None = None, burst: int = 1,
+        workspace_per_min: float | None = None, tier3_per_min: float | None = None,
+        *, minute_burst: int | None = None,
+    ) -> None:
+        """Enable token-bucket limits (chat.postMessage per channel and workspace, Tier 3)."""
+        with self._lock:
+            self._limits = _Limits(per_channel_per_sec, burst, workspace_per_min,
+                                   tier3_per_min, minute_burst)
+            self._buckets.clear()
+
+    # -- request handling --------------------------------------------------------------------
+
+    def _handle(self, raw_path: str, headers: dict[str, str], body: bytes) -> tuple[
+        int, dict[str, Any], dict[str, str]
+    ]:
+        """Answer one HTTP request and record it; never raises."""
+        received = time.monotonic()
+        parts = urlsplit(raw_path)
+        if parts.path.startswith("/api/"):
+            method = parts.path[len("/api/"):]
+        elif parts.path.startswith("/response/"):
+            method = "response_url"
+        else:
+            method = parts.path
+        args: Args = {}
+        token: str | None = None
+        extra_headers: dict[str, str] = {}
+        try:
+            args = parse_args(parts.query, header(headers, "Content-Type"), body)
+            token = bearer_token(headers) or args.pop("token", None)
+            status, response = 200, self._dispatch(method, args, token)
+        except ApiError as exc:
+            status, response, extra_headers = exc.status, exc.payload(), exc.headers
+        except Exception as exc:  # a stand-in bug must surface in the recorded call, not vanish
+            status, response = 500, {"ok": False, "error": "internal_error", "detail": repr(exc)}
+        call = Call(method, args, token, received, status, response, parts.path, headers)
+        with self._changed:
+            self._calls.append(call)
+            self._changed.notify_all()
+        return status, response, extra_headers
+
+    def _dispatch(self, method: str, args: Args, token: str | None) -> dict[str, Any]:
+        """Run the checks Slack runs, in Slack's order, then the method itself."""
+        if method.startswith("/"):  # neither /api/<method> nor /response/<key>
+            raise ApiError("not_found", 404)
+        if method != "response_url" and method not in self.methods:
+            raise ApiError("unknown_method", 404)
+        self._maybe_fail(method)
+        if method == "response_url":
+            if not args.get("delete_original"):
+                check_message(args, require_content=False)
+            return {"ok": True}
+        if method not in _NO_TOKEN_METHODS:
+            self._authenticate(token)
+        self._throttle(method, args)
+        missing = sorted(
+            name for name in self.methods[method] if args.get(name) in (None, "", [])
+        )
+        if missing:
+            raise ApiError("invalid_arguments",
+                           messages=[f"[ERROR] missing required field: {m}" for m in missing])
+        handler = self._handlers.get(method)
+        return {"ok": True, **(handler(args) if handler else {})}
+
+    def _maybe_fail(self, method: str) -> None:
+        """Consume and apply the next injected or random fault for `method`, if any."""
+        fault: _Fault | None = None
+        with self._lock:
+            for candidate in self._faults:
+                if candidate.method in ("*", method):
+                    candidate.remaining -= 1
+                    if candidate.remaining <= 0:
+                        self._faults.remove(candidate)
+                    fault = candidate
+                    break
+            if fault is None and self._random_faults is not None:
+                rate, kinds, rng = self._random_faults
+                if rng.random() < rate:
+                    fault = _Fault(method, rng.choice(kinds), 1)
+        if fault is None:
+            return
+        if fault.kind == "ratelimited":
+            raise ApiError("ratelimited", 429, retry_after=fault.retry_after)
+        if fault.kind == "hang":
+            # Waiting on the stop event keeps the hang bounded and lets stop() cut it short.
+            self._stopping.wait(self.hang_seconds)
+        if fault.kind in ("hang", "server_error"):
+            raise ApiError("internal_error", 500)
+        raise ApiError(fault.kind)
+
+    def _authenticate(self, token: str | None) -> None:
+        if not token:
+            raise ApiError("not_authed")
+        valid = token in self._tokens if self._tokens is not None else token.startswith("xoxb-")
+        if not valid:
+            raise ApiError("invalid_auth")
+
+    def _throttle(self, method: str, args: Args) -> None:
+        """Take a token from every bucket that applies, or answer 429 without taking any."""
+        limits = self._limits
+        # (bucket key, refill per second, capacity) for every limit this call counts against
+        wanted: list[tuple[tuple[str, ...], float, float]] = []
+        if method == "chat.postMessage":
+            if limits.per_channel_per_sec:
+                channel = str(args.get("channel", ""))
+                # Posting to U123 lands in the same DM as posting to its D channel.
+                key = "D" + channel if channel[:1] in ("U", "W") else channel
+                wanted.append((("channel", key), limits.per_channel_per_sec, limits.burst))
+            if limits.workspace_per_min:
+                wanted.append((("workspace",), limits.workspace_per_min / 60,
+                               _minute_capacity(limits.workspace_per_min, limits.minute_burst)))
+        if method in _TIER3_METHODS and limits.tier3_per_min:
+            wanted.append((("tier3", method), limits.tier3_per_min / 60,
+                           _minute_capacity(limits.tier3_per_min, limits.minute_burst)))
+        if not wanted:
+            return
+        with self._lock:
+            now = time.monotonic()
+            buckets = [self._buckets.setdefault(key, _Bucket(rate, capacity))
+                       for key, rate, capacity in wanted]
+            wait = max(bucket.wait_needed(now) for bucket in buckets)
+            if wait > 0:
+                raise ApiError("ratelimited", 429, retry_after=max(1, math.ceil(wait)))
+            for bucket in buckets:
+                bucket.tokens -= 1
+
+    # -- helpers for method handlers ---------------------------------------------------------
+
+    def _next_ts(self) -> str:
+        """A unique, increasing Slack timestamp based on the wall clock."""
+        with self._lock:
+            self._last_ts = max(int(time.time() * 1_000_000), self._last_ts + 1)
+            micros = self._last_ts
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def _next_id(self, prefix: str) -> str:
+        with self._lock:
+            self._next_serial += 1
+            return f"{prefix}{self._next_serial:010d}"
+
+    def _live_user(self, user_id: Any) -> _User:
+        """The directory entry for an active user, or `user_not_found` as Slack answers."""
+        with self._lock:
+            user = self._users.get(str(user_id))
+        if user is None or user.deleted:
+            raise ApiError("user_not_found")
+        return user
+
+    def _resolve_channel(self, channel: str) -> str:
+        """Map a user id to its DM channel and reject channels configured as unknown."""
+        if channel in self.unknown_channels:
+            raise ApiError("channel_not_found")
+        if channel[:1] in ("U", "W"):
+            return "D" + self._live_user(channel).user_id
+        return channel
+
+    def _message(self, args: Args, ts: str) -> dict[str, Any]:
+        message = {"type": "message", "text": args.get("text") or "", "user": self.bot_user_id,
+                   "bot_id": self.bot_id, "app_id": self.app_id, "team": self.team_id, "ts": ts}
+        for name in ("blocks", "attachments", "thread_ts", "metadata"):
+            if args.get(name):
+                message[name] = args[name]
+        return message
+
+    def _user_json(self, user: _User) -> dict[str, Any]:
+        return {
+            "id": user.user_id, "team_id": self.team_id, "name": user.name,
+            "real_name": user.real_name, "deleted": user.deleted, "is_bot": user.is_bot,
+            "is_admin": False, "is_app_user": False, **_tz_fields(user.tz),
+            "profile": {"real_name": user.real_name, "display_name": user.name,
+                        "real_name_normalized": user.real_name,
+                        "display_name_normalized": user.name, "team": self.team_id},
+        }
+
+    # -- method handlers ---------------------------------------------------------------------
+
+    def _auth_test(self, args: Args) -> dict[str, Any]:
+        return {"url": f"https://{self.team_domain}.slack.com/", "team": self.team_name,
+                "user": self._users[self.bot_user_id].name, "team_id": self.team_id,
+                "user_id": self.bot_user_id, "bot_id": self.bot_id,
+                "is_enterprise_install": False}
+
+    def _chat_post_message(self, args: Args) -> dict[str, Any]:
+        channel = self._resolve_channel(str(args["channel"]))
+        check_message(args)
+        ts = self._next_ts()
+        return {"channel": channel, "ts": ts, "message": self._message(args, ts)}
+
+    def _chat_post_ephemeral(self, args: Args) -> dict[str, Any]:
+        self._resolve_channel(str(args["channel"]))
+        self._live_user(args["user"])
+        check_message(args)
+        return {"message_ts": self._next_ts()}
+
+    def _chat_update(self, args: Args) -> dict[str, Any]:
+        channel = self._resolve_channel(str(args["channel"]))
+        check_message(args)
+        ts = str(args["ts"])
+        return {"channel": channel, "ts": ts, "text": args.get("text") or "",
+                "message": self._message(args, ts)}
+
+    def _view(self, args: Args, expected_type: str, view_id: str | None = None) -> dict[str, Any]:
+        view = check_view(args.get("view"), expected_type)
+        new_id = view_id or self._next_id("V")
+        return {"view": {
+            "private_metadata": "", "callback_id": "", "external_id": "", "blocks": [], **view,
+            "id": new_id, "team_id": self.team_id, "state": {"values": {}},
+            "hash": f"{int(time.time())}.{new_id}", "root_view_id": new_id,
+            "previous_view_id": None, "app_id": self.app_id, "bot_id": self.bot_id,
+        }}
+
+    def _views_update(self, args: Args) -> dict[str, Any]:
+        if not (args.get("view_id") or args.get("external_id")):
+            raise ApiError("invalid_arguments",
+                           messages=["[ERROR] either view_id or external_id is required"])
+        return self._view(args, "", view_id=args.get("view_id"))
+
+    def _users_info(self, args: Args) -> dict[str, Any]:
+        with self._lock:
+            user = self._users.get(str(args.get("user", "")))
+        if user is None:  # deleted users are still returned, flagged `deleted`, as Slack does
+            raise ApiError("user_not_found")
+        return {"user": self._user_json(user)}
+
+    def _users_list(self, args: Args) -> dict[str, Any]:
+        with self._lock:
+            users = list(self._users.values())
+        try:
+            start = int(args.get("cursor") or 0)
+            limit = int(args.get("limit") or 0) or len(users)
+        except ValueError:
+            raise ApiError("invalid_cursor") from None
+        page = users[start:start + limit]
+        more = start + limit < len(users)
+        return {"members": [self._user_json(user) for user in page],
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
+
+    def _conversations_open(self, args: Args) -> dict[str, Any]:
+        if args.get("channel"):
+            return {"channel": {"id": str(args["channel"])}, "no_op": True, "already_open": True}
+        raw = args.get("users") or ""
+        user_ids = raw if isinstance(raw, list) else [u for u in str(raw).split(",") if u]
+        if not user_ids:
+            raise ApiError("users_list_not_supplied")
+        users = [self._live_user(user_id) for user_id in user_ids]
+        if len(users) == 1:
+            channel_id = "D" + users[0].user_id
+        else:  # group DM: deterministic for the same set of members
+            members = ",".join(sorted(user.user_id for user in users))
+            channel_id = f"G{zlib.crc32(members.encode()):08X}"
+        return {"channel": {"id": channel_id}}
+
+    def _conversations_info(self, args: Args) -> dict[str, Any]:
+        channel_id = str(args.get("channel", ""))
+        if not channel_id or channel_id in self.unknown_channels:
+            raise ApiError("channel_not_found")
+        if channel_id.startswith("D"):
+            return {"channel": {"id": channel_id, "is_im": True, "user": channel_id[1:],
+                                "is_open": True, "created": 1700000000}}
+        with self._lock:
+            known = self._channels.get(channel_id, {})
+        return {"channel": {"id": channel_id, "name": known.get("name", channel_id.lower()),
+                            "is_channel": True, "is_private": known.get("is_private", False),
+                            "is_archived": False, "is_member": True, "created": 1700000000}}
+
+    def _usergroups_users_list(self, args: Args) -> dict[str, Any]:
+        with self._lock:
+            members = self._usergroups.get(str(args["usergroup"]))
+        if members is None:
+            raise ApiError("no_such_subteam")
+        return {"users": list(members)}
+
+    def _team_info(self, args: Args) -> dict[str, Any]:
+        return {"team": {"id": self.team_id, "name": self.team_name, "domain": self.team_domain,
+                         "email_domain": "", "icon": {"image_default": True}}}

@@ -1,0 +1,285 @@
+"""The records: meetings, actions, owners, roles, history and deliveries.
+
+Every table carries ``team_id`` (the Slack workspace) and every query filters on it, so
+one installation can serve several workspaces without a data migration.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+
+# Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TEAM_ID = String(32)
+USER_ID = String(32)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class MeetingKind(StrEnum):
+    MONTHLY = "monthly"
+    THEMATIC = "thematic"
+    EXTRAORDINARY = "extraordinary"
+    PUBLIC = "public"
+    PANEL = "panel"
+
+
+class ActionStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"  # the owner says it is done; awaits the meeting's acceptance
+    CLOSED = "closed"  # the secretariat accepted it
+    DROPPED = "dropped"
+
+
+OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE)
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    kind: Mapped[str] = mapped_column(String(20), default=MeetingKind.MONTHLY)
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    venue: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(USER_ID)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_meetings_team_starts", "team_id", "starts_at"),)
+
+
+class RefCounter(Base):
+    """The last action ref handed out in a workspace; refs are never reused."""
+
+    __tablename__ = "ref_counters"
+
+    team_id: Mapped[str] = mapped_column(TEAM_ID, primary_key=True)
+    last_ref: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Action(Base):
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    ref: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    agenda_item: Mapped[str | None] = mapped_column(String(40))
+    source_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    # Due is either a calendar date or "at meeting X"; the meeting's date is looked up
+    # when needed, so an action follows its meeting when the meeting moves.
+    due_date: Mapped[date | None] = mapped_column(Date)
+    due_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    original_due_date: Mapped[date | None] = mapped_column(Date)
+    original_due_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    status: Mapped[str] = mapped_column(String(20), default=ActionStatus.NOT_STARTED)
+    created_by: Mapped[str] = mapped_column(USER_ID)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_by: Mapped[str | None] = mapped_column(USER_ID)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Denormalised from the event log so lists and reminder planning need no extra query.
+    last_update_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    latest_note: Mapped[str | None] = mapped_column(Text)
+
+    owners: Mapped[list[ActionOwner]] = relationship(
+        back_populates="action",
+        cascade="all, delete-orphan",
+        order_by="ActionOwner.position",
+        lazy="selectin",
+    )
+    source_meeting: Mapped[Meeting | None] = relationship(
+        foreign_keys=[source_meeting_id], lazy="joined"
+    )
+    due_meeting: Mapped[Meeting | None] = relationship(
+        foreign_keys=[due_meeting_id], lazy="joined"
+    )
+    original_due_meeting: Mapped[Meeting | None] = relationship(
+        foreign_keys=[original_due_meeting_id], lazy="joined"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "ref", name="uq_actions_team_ref"),
+        CheckConstraint(
+            "(due_date IS NULL) OR (due_meeting_id IS NULL)", name="due_is_date_or_meeting"
+        ),
+        Index("ix_actions_team_status", "team_id", "status"),
+        Index("ix_actions_team_due_meeting", "team_id", "due_meeting_id"),
+    )
+
+
+class ActionOwner(Base):
+    """One owner of an action: a Slack user or a role code, never both."""
+
+    __tablename__ = "action_owners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    user_id: Mapped[str | None] = mapped_column(USER_ID)
+    role_code: Mapped[str | None] = mapped_column(String(16))
+
+    action: Mapped[Action] = relationship(back_populates="owners")
+
+    __table_args__ = (
+        CheckConstraint(
+            "(user_id IS NULL) <> (role_code IS NULL)", name="owner_is_user_or_role"
+        ),
+        Index("ix_action_owners_action", "action_id"),
+        Index("ix_action_owners_team_user", "team_id", "user_id"),
+        Index("ix_action_owners_team_role", "team_id", "role_code"),
+    )
+
+
+class Role(Base):
+    """A role code (DCC, ACC, CC ...) and who holds it now."""
+
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    code: Mapped[str] = mapped_column(String(16))
+    holder_user_id: Mapped[str | None] = mapped_column(USER_ID)
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("team_id", "code", name="uq_roles_team_code"),)
+
+
+class RoleAssignment(Base):
+    """Who held a role from when to when; the open row has no ``ended_at``."""
+
+    __tablename__ = "role_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    role_code: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str | None] = mapped_column(USER_ID)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    assigned_by: Mapped[str] = mapped_column(USER_ID)
+
+    __table_args__ = (Index("ix_role_assignments_team_role", "team_id", "role_code"),)
+
+
+class ActionEvent(Base):
+    """Append-only history: who changed what, when, with the before and after."""
+
+    __tablename__ = "action_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    actor: Mapped[str] = mapped_column(USER_ID)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_action_events_action", "action_id", "id"),)
+
+
+@event.listens_for(ActionEvent, "before_update")
+@event.listens_for(ActionEvent, "before_delete")
+def _history_is_append_only(mapper: Any, connection: Any, target: ActionEvent) -> None:
+    raise ValueError("action history is append-only")
+
+
+class SecretariatMember(Base):
+    """A user configured as secretariat (besides members of the configured user group)."""
+
+    __tablename__ = "secretariat_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    user_id: Mapped[str] = mapped_column(USER_ID)
+    added_by: Mapped[str] = mapped_column(USER_ID)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "user_id", name="uq_secretariat_members_team_user"),
+    )
+
+
+class WorkspaceSettings(Base):
+    """Per-workspace settings the secretariat changes from Slack."""
+
+    __tablename__ = "workspace_settings"
+
+    team_id: Mapped[str] = mapped_column(TEAM_ID, primary_key=True)
+    secretariat_usergroup_id: Mapped[str | None] = mapped_column(String(32))
+    team_channel_id: Mapped[str | None] = mapped_column(String(32))
+    reminder_lead_days: Mapped[str] = mapped_column(String(40), default="5,1")
+    send_time: Mapped[str] = mapped_column(String(5), default="09:00")
+    summary_lead_days: Mapped[int] = mapped_column(Integer, default=2)
+    digest_weekday: Mapped[int] = mapped_column(Integer, default=0)  # Monday
+    reminders_enabled: Mapped[bool] = mapped_column(default=True)
+    summary_enabled: Mapped[bool] = mapped_column(default=True)
+    digest_enabled: Mapped[bool] = mapped_column(default=True)
+    digest_when_empty: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DeliveryState(StrEnum):
+    CLAIMED = "claimed"  # an instance has taken it and is sending
+    SENT = "sent"
+    FAILED = "failed"  # gave up after retries; reported to the secretariat
+
+
+class Delivery(Base):
+    """One outgoing reminder, summary or digest, keyed so it is sent exactly once.
+
+    The unique ``(team_id, key)`` pair is the lock: whichever instance inserts the row
+    sends the message; every other instance (or a hand-run round) sees it and skips.
+    """
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    recipient: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(20), default=DeliveryState.CLAIMED)
+    claimed_by: Mapped[str] = mapped_column(String(64))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "key", name="uq_deliveries_team_key"),
+        Index("ix_deliveries_team_state", "team_id", "state"),
+    )

@@ -1,0 +1,59 @@
+"""Test databases: a SQLite file by default, a throwaway PostgreSQL database on request.
+
+Set ``ACTIONLOG_TEST_DATABASE=postgres`` to run the suite on PostgreSQL; the server is
+reached through ``ACTIONLOG_TEST_POSTGRES_URL`` (default: the local trust-auth server).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+from storage.db import make_engine
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "ACTIONLOG_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+def backend() -> str:
+    return os.environ.get("ACTIONLOG_TEST_DATABASE", "sqlite").lower()
+
+
+@contextmanager
+def empty_database_url(tmp_dir: Path) -> Iterator[str]:
+    """A URL to a new, empty database of the backend under test, removed afterwards."""
+    if backend() == "postgres":
+        with _postgres_database() as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_dir / f'actionlog-{uuid.uuid4().hex[:8]}.db'}"
+
+
+@contextmanager
+def _postgres_database() -> Iterator[str]:
+    name = f"actionlog_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    base, _, _ = POSTGRES_ADMIN_URL.rpartition("/")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def clear_all_tables(engine: Engine) -> None:
+    """Empty every table (children first) so each test starts clean."""
+    from storage.models import Base
+
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())

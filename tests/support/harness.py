@@ -1,0 +1,73 @@
+"""The real bot in HTTP mode, on loopback, talking to the Slack stand-in."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from slack_bolt import App
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import Deps, build_app
+from bot.http import SlackWsgiApp, make_server, stop_server
+from bot.settings import Settings
+from bot.standin.server import SlackStandIn
+from bot.standin.signed_client import SignedSlackClient
+from reminders.clock import ManualClock
+
+SIGNING_SECRET = "test-signing-secret-0123456789"
+BOT_TOKEN = "xoxb-test-token-0001"
+TEAM = "T0001"
+
+
+@dataclass
+class RunningBot:
+    url: str
+    app: App
+    standin: SlackStandIn
+    slack: SignedSlackClient
+    sessions: sessionmaker[Session]
+    clock: ManualClock
+
+
+def bot_settings(standin: SlackStandIn, database_url: str) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=standin.api_url,
+        DATABASE_URL=database_url,
+    )
+
+
+@contextmanager
+def running_bot(
+    sessions: sessionmaker[Session], clock: ManualClock, database_url: str
+) -> Iterator[RunningBot]:
+    """Start the stand-in and the bot's HTTP server; stop both afterwards."""
+    with SlackStandIn(team_id=TEAM) as standin:
+        settings = bot_settings(standin, database_url)
+        deps = Deps(sessions=sessions, clock=clock, timezone=ZoneInfo("Europe/London"))
+        app = build_app(settings, deps)
+        server = make_server(
+            SlackWsgiApp(app, health_check=lambda: True), host="127.0.0.1", port=0
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        url = f"http://127.0.0.1:{server.effective_port}"
+        counter = iter(range(1, 1_000_000))
+        slack = SignedSlackClient(
+            f"{url}/slack/events",
+            SIGNING_SECRET,
+            team_id=TEAM,
+            response_url_factory=lambda: standin.response_url(str(next(counter))),
+        )
+        try:
+            yield RunningBot(url, app, standin, slack, sessions, clock)
+        finally:
+            slack.close()
+            stop_server(server)
+            thread.join(timeout=5)
