@@ -1,0 +1,737 @@
+"""Parse the text of the `/actions` slash command into a typed command."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, time
+
+from bot.parsing.dates import (
+    DueParseError,
+    DueSpec,
+    looks_like_date,
+    parse_date,
+    parse_due,
+    parse_leading_date,
+    quote,
+)
+from bot.parsing.owners import (
+    OWNER_HINT,
+    OwnerParseError,
+    OwnerRef,
+    parse_owner,
+    parse_owners,
+    parse_role_code,
+    parse_user_mention,
+)
+from storage.models import MeetingKind
+from storage.services.listing import (
+    AllOpen,
+    AtMeeting,
+    ByOwner,
+    DueNext,
+    ListFilter,
+    Mine,
+    Overdue,
+)
+
+MAX_TEXT_LENGTH = 3000  # Slack's limit on a section block's text, where actions are shown
+MAX_MEETING_FIELD_LENGTH = 200  # the meetings.title and meetings.venue columns
+MAX_REF = 2**31 - 1  # actions.ref is a 32-bit integer column
+MAX_PAGE = 10_000
+# Due phrases are short ("the meeting on Thu 26 Nov 2026"); a longer tail is action text.
+_MAX_DUE_WORDS = 8
+DEFAULT_MEETING_TIME = time(10, 0)
+
+
+DEFAULT_TITLES: dict[MeetingKind, str] = {
+    MeetingKind.MONTHLY: "Monthly assurance meeting",
+    MeetingKind.THEMATIC: "Thematic meeting",
+    MeetingKind.EXTRAORDINARY: "Extraordinary meeting",
+    MeetingKind.PUBLIC: "Public meeting",
+    MeetingKind.PANEL: "Police and Crime Panel",
+}
+
+USAGE: dict[str, str] = {
+    "add": "/actions add <owners> to <what> by <when> (item 2.4)",
+    "update": "/actions update A-7 <progress note>",
+    "start": "/actions start A-7",
+    "done": "/actions done A-7 [note]",
+    "close": "/actions close A-7 [note]",
+    "reopen": "/actions reopen A-7 [note]",
+    "drop": "/actions drop A-7 <reason>",
+    "due": "/actions due A-7 <when>",
+    "assign": "/actions assign A-7 <owners>",
+    "show": "/actions show A-7",
+    "list": "/actions list [mine | overdue | next | <owner> | meeting <date>] [page N]",
+    "meeting": (
+        "/actions meeting next <date> [10:00] [Monthly | Thematic: <title>] [at <venue>]"
+        " · /actions meeting list"
+    ),
+    "role": "/actions role <code> @person (or none when the role is vacant)",
+    "roles": "/actions roles",
+    "summary": "/actions summary",
+    "secretariat": "/actions secretariat add @person · /actions secretariat group @group",
+    "help": "/actions help",
+}
+
+HELP_TEXT = """\
+*Action log: what you can type after /actions*
+• `/actions` opens a form to record an action.
+• `add DCC to review the diary metric by next meeting (item 2.4)`
+  Owners are role codes (CC, DCC, ACC, CEO) or @people, joined with "and".
+• `list` · `list mine` · `list DCC` · `list overdue` · `list next` · `list meeting 26/11/2026`
+• `show A-7` shows an action and its history.
+• `update A-7 Draft circulated` · `start A-7` · `done A-7 Briefing sent`
+• `close A-7` · `reopen A-7` · `drop A-7 superseded by A-9`
+• `due A-7 15/01/2027` · `assign A-7 CC and @name`
+• `meeting next 26/11/2026 10:00 Thematic: Covid-19 at Hindlip` · `meeting list`
+• `role DCC @name` · `role DCC none` · `roles` · `summary`
+• `secretariat add @name` · `secretariat group @group` (who may close and set meetings)
+Dates are day first: 30/06/2027, 30 Jun 2027, friday, in 2 weeks, next meeting, \
+the November meeting."""
+
+
+@dataclass(frozen=True)
+class Help:
+    """Show the general usage."""
+
+
+@dataclass(frozen=True)
+class OpenForm:
+    """Open the form for recording an action."""
+
+
+@dataclass(frozen=True)
+class AddAction:
+    """Record an action; with no due date the service applies its default."""
+
+    owners: tuple[OwnerRef, ...]
+    text: str
+    due: DueSpec | None = None
+    agenda_item: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateAction:
+    """Add a progress note to an action."""
+
+    ref: int
+    note: str
+
+
+@dataclass(frozen=True)
+class StartAction:
+    """Mark an action as in progress."""
+
+    ref: int
+
+
+@dataclass(frozen=True)
+class DoneAction:
+    """The owner says the action is complete."""
+
+    ref: int
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CloseAction:
+    """The secretariat closes an action the meeting has accepted."""
+
+    ref: int
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ReopenAction:
+    """Reopen a completed, closed or dropped action."""
+
+    ref: int
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class DropAction:
+    """Drop an action that is no longer needed, saying why."""
+
+    ref: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReviseDue:
+    """Revise an action's due date (the original is kept beside it)."""
+
+    ref: int
+    due: DueSpec
+
+
+@dataclass(frozen=True)
+class AssignAction:
+    """Replace an action's owners."""
+
+    ref: int
+    owners: tuple[OwnerRef, ...]
+
+
+@dataclass(frozen=True)
+class ShowAction:
+    """Show one action and its history."""
+
+    ref: int
+
+
+@dataclass(frozen=True)
+class ListActions:
+    """List actions matching a filter, one page at a time."""
+
+    filter: ListFilter
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class SetNextMeeting:
+    """Fix the next meeting: date, time, kind, title and venue."""
+
+    starts_on: date
+    starts_time: time
+    kind: MeetingKind
+    title: str
+    venue: str | None = None
+
+
+@dataclass(frozen=True)
+class MeetingList:
+    """List the meetings to come."""
+
+
+@dataclass(frozen=True)
+class SetRole:
+    """Say who holds a role, or that it is vacant (user_id None)."""
+
+    code: str
+    user_id: str | None
+
+
+@dataclass(frozen=True)
+class ListRoles:
+    """List the roles and who holds each."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Post the status summary for the next meeting."""
+
+
+@dataclass(frozen=True)
+class AddSecretariat:
+    """Add a person to the secretariat."""
+
+    user_id: str
+
+
+@dataclass(frozen=True)
+class SetSecretariatGroup:
+    """Make a Slack user group the secretariat (None: no group)."""
+
+    group_id: str | None
+
+
+Command = (
+    Help
+    | OpenForm
+    | AddAction
+    | UpdateAction
+    | StartAction
+    | DoneAction
+    | CloseAction
+    | ReopenAction
+    | DropAction
+    | ReviseDue
+    | AssignAction
+    | ShowAction
+    | ListActions
+    | SetNextMeeting
+    | MeetingList
+    | SetRole
+    | ListRoles
+    | Summary
+    | AddSecretariat
+    | SetSecretariatGroup
+)
+
+
+class CommandError(ValueError):
+    """Command text we cannot accept: a message for the person and the usage line to show."""
+
+    def __init__(self, message: str, usage: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+
+
+class _Invalid(ValueError):
+    """Raised inside a subcommand parser; parse_command adds that subcommand's usage."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# Slack escapes these three characters in slash-command text; the rest arrives as typed.
+_ENTITY_RE = re.compile(r"&(amp|lt|gt);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
+_ITEM_RE = re.compile(
+    r"\(\s*(?:agenda\s+)?item\s*[:#]?\s*(?P<item>[0-9]{1,3}(?:\.[0-9]{1,3}){0,3}[a-z]?)\s*\)",
+    re.IGNORECASE,
+)
+# Minute-takers paste lines such as "ACTION: DCC to ..." or "Actions arising: CC to ...".
+_ACTION_LABEL_RE = re.compile(r"\s*actions?(?:\s+arising)?\s*:\s*", re.IGNORECASE)
+_REF_RE = re.compile(r"#?(?:a-?)?(?P<number>[0-9]{1,10})[:,.]?", re.IGNORECASE)
+_PAGE_RE = re.compile(r"[0-9]{1,5}")
+_TIME_START_RE = re.compile(r"(?:(?:at|@)\s*)?[0-9]", re.IGNORECASE)
+_TIME_RE = re.compile(
+    r"(?:(?:at|@)\s*)?(?P<hour>[0-9]{1,2})(?:[:.](?P<minute>[0-9]{2}))?"
+    r"(?:\s*(?P<half>[ap])\.?m\.?)?(?=[\s,;.]|$)",
+    re.IGNORECASE,
+)
+_KINDS: tuple[tuple[MeetingKind, re.Pattern[str]], ...] = tuple(
+    (
+        kind,
+        re.compile(rf"(?:{words})(?:\s+meeting)?(?:\s*[:\-–—]|\s+on\b|(?=\s)|$)\s*", re.IGNORECASE),
+    )
+    for kind, words in (
+        (MeetingKind.MONTHLY, r"monthly(?:\s+assurance)?"),
+        (MeetingKind.THEMATIC, r"thematic"),
+        (MeetingKind.EXTRAORDINARY, r"extraordinary"),
+        (MeetingKind.PUBLIC, r"public"),
+        (MeetingKind.PANEL, r"(?:police\s+and\s+crime\s+)?panel"),
+    )
+)
+_LIST_FILTERS: dict[str, ListFilter] = {
+    "open": AllOpen(),
+    "mine": Mine(),
+    "me": Mine(),
+    "overdue": Overdue(),
+    "late": Overdue(),
+    "next": DueNext(),
+}
+_VACANT = frozenset({"none", "vacant", "nobody", "-"})
+
+
+def parse_command(text: str, today: date) -> Command:
+    """Parse `/actions` text; raises CommandError, and nothing else, for text it cannot accept."""
+    body = _ENTITY_RE.sub(lambda entity: _ENTITIES[entity[1]], text).strip()
+    if not body:
+        return OpenForm()
+    word, args = _split_first(body)
+    name = word.lower()
+    parser = _PARSERS.get(name)
+    if parser is None:
+        raise CommandError(f"I don't know {quote(word)}. Here is what I can do:", HELP_TEXT)
+    try:
+        return parser(args, today)
+    except (_Invalid, DueParseError, OwnerParseError) as error:
+        raise CommandError(str(error), USAGE[name]) from None
+
+
+def _split_first(text: str) -> tuple[str, str]:
+    """The first word and the rest, the rest keeping the user's own spacing."""
+    parts = text.strip().split(None, 1)
+    if not parts:
+        return "", ""
+    return parts[0], parts[1].strip() if len(parts) > 1 else ""
+
+
+def _find_words(text: str, words: str) -> list[re.Match[str]]:
+    """Whole-word, case-insensitive matches of `words` (an alternation), skipping mentions."""
+    pattern = re.compile(rf"<[^<>]*>|(?<!\S)(?P<word>{words})(?!\S)", re.IGNORECASE)
+    return [match for match in pattern.finditer(text) if match["word"]]
+
+
+def _text(text: str, what: str) -> str:
+    """Free text the user typed, trimmed, within Slack's limit."""
+    trimmed = text.strip()
+    if len(trimmed) > MAX_TEXT_LENGTH:
+        raise _Invalid(
+            f"The {what} is {len(trimmed):,} characters long; the limit is "
+            f"{MAX_TEXT_LENGTH:,} (Slack's limit for one message section). Please shorten it."
+        )
+    return trimmed
+
+
+def _required_text(text: str, what: str, missing: str) -> str:
+    """Free text that must be given."""
+    trimmed = _text(text, what)
+    if not trimmed:
+        raise _Invalid(missing)
+    return trimmed
+
+
+def _optional_text(text: str, what: str) -> str | None:
+    """Free text that may be left out."""
+    return _text(text, what) or None
+
+
+def _parse_ref(word: str) -> int:
+    """An action reference: A-7, a-7, A7, #A-7 or 7."""
+    match = _REF_RE.fullmatch(word)
+    number = int(match["number"]) if match else 0
+    if not 1 <= number <= MAX_REF:
+        raise _Invalid(f"{quote(word)} is not an action reference; refs look like A-7.")
+    return number
+
+
+def _ref_and_rest(args: str) -> tuple[int, str]:
+    """The action reference that starts the arguments, and what follows it."""
+    if not args:
+        raise _Invalid("Which action? Give its reference, like A-7.")
+    word, rest = _split_first(args)
+    return _parse_ref(word), rest
+
+
+def _ref_only(args: str, name: str) -> int:
+    """A reference with nothing after it."""
+    ref, rest = _ref_and_rest(args)
+    if rest:
+        raise _Invalid(
+            f"`{name}` takes just the reference, like `{name} A-7`. "
+            "To add a note, use `update A-7 <note>`."
+        )
+    return ref
+
+
+def _no_args(args: str, name: str) -> None:
+    """Reject text after a subcommand that takes none, rather than silently ignore it."""
+    if args:
+        raise _Invalid(f"`{name}` takes nothing after it.")
+
+
+def _help(args: str, today: date) -> Command:
+    return Help()
+
+
+def _add(args: str, today: date) -> Command:
+    """`add <owners> to <what> [by <when>] [(item 2.4)]`, the way minutes write actions."""
+    if not args:
+        return OpenForm()
+    body, item = _take_agenda_item(args)
+    label = _ACTION_LABEL_RE.match(body)
+    if label:
+        body = body[label.end() :]
+    to = next(iter(_find_words(body, "to")), None)
+    if to is None:
+        raise _Invalid(
+            "Write the action as `add <owners> to <what> by <when>`, for example "
+            "`add DCC to review the diary metric by next meeting`."
+        )
+    owners = parse_owners(body[: to.start()])
+    if not owners:
+        raise _Invalid(
+            "Who owns it? Write the action as `add <owners> to <what> by <when>`, for example "
+            f"`add DCC to review the diary metric by next meeting`. {OWNER_HINT}"
+        )
+    what, due = _split_due(body[to.end() :], today)
+    text = _required_text(
+        what, "action", "What is the action? Write it after `to`, for example `add DCC to review…`."
+    )
+    return AddAction(owners=owners, text=text, due=due, agenda_item=item)
+
+
+def _take_agenda_item(text: str) -> tuple[str, str | None]:
+    """Remove an `(item 2.4)` from anywhere in the text and return its number."""
+    matches = list(_ITEM_RE.finditer(text))
+    if not matches:
+        return text, None
+    if len(matches) > 1:
+        raise _Invalid("Give one agenda item per action, like `(item 2.4)`.")
+    match = matches[0]
+    head, tail = text[: match.start()].rstrip(), text[match.end() :].strip()
+    if not tail:
+        return head, match["item"]
+    # "(item 2.4)." should leave "...metric." rather than "...metric ."
+    joiner = "" if tail[0] in ".,;:" else " "
+    return f"{head}{joiner}{tail}", match["item"]
+
+
+def _split_due(rest: str, today: date) -> tuple[str, DueSpec | None]:
+    """Split `<what> [by <when>]` (or `<what> in 2 weeks`) into the text and the due date."""
+    attempt: DueParseError | None = None
+    for by in reversed(_find_words(rest, "by")):
+        remainder = rest[by.end() :]
+        if len(remainder.split(None, _MAX_DUE_WORDS)) > _MAX_DUE_WORDS:
+            break
+        try:
+            return rest[: by.start()], parse_due(remainder, today)
+        except DueParseError as error:
+            # Keep "by the force" as text, but never quietly keep a mistyped date in it.
+            if attempt is None and looks_like_date(remainder):
+                attempt = error
+    span = _trailing_span(rest, today)
+    if span is not None:
+        return span
+    if attempt is not None:
+        raise _Invalid(
+            f"{attempt.message}\nIf “by …” is part of the action itself, end with the due "
+            "date, for example `… by next meeting`."
+        )
+    return rest, None
+
+
+def _trailing_span(rest: str, today: date) -> tuple[str, DueSpec] | None:
+    """A due date written without "by" at the end: `... in 2 weeks`, `... within a month`."""
+    for word in reversed(_find_words(rest, "in|within")):
+        remainder = rest[word.start() :]
+        if len(remainder.split(None, _MAX_DUE_WORDS)) > _MAX_DUE_WORDS:
+            break
+        try:
+            return rest[: word.start()], parse_due(remainder, today)
+        except DueParseError:
+            continue
+    return None
+
+
+def _update(args: str, today: date) -> Command:
+    ref, note = _ref_and_rest(args)
+    missing = "What's the update? Write it after the reference, like `update A-7 Draft circulated`."
+    return UpdateAction(ref, _required_text(note, "note", missing))
+
+
+def _start(args: str, today: date) -> Command:
+    return StartAction(_ref_only(args, "start"))
+
+
+def _done(args: str, today: date) -> Command:
+    ref, note = _ref_and_rest(args)
+    return DoneAction(ref, _optional_text(note, "note"))
+
+
+def _close(args: str, today: date) -> Command:
+    ref, note = _ref_and_rest(args)
+    return CloseAction(ref, _optional_text(note, "note"))
+
+
+def _reopen(args: str, today: date) -> Command:
+    ref, note = _ref_and_rest(args)
+    return ReopenAction(ref, _optional_text(note, "note"))
+
+
+def _drop(args: str, today: date) -> Command:
+    ref, reason = _ref_and_rest(args)
+    missing = "Say why it is being dropped, like `drop A-7 superseded by A-9`."
+    return DropAction(ref, _required_text(reason, "reason", missing))
+
+
+def _due(args: str, today: date) -> Command:
+    ref, phrase = _ref_and_rest(args)
+    if not phrase:
+        raise _Invalid("Give the new due date after the reference, like `due A-7 15/01/2027`.")
+    return ReviseDue(ref, parse_due(phrase, today))
+
+
+def _assign(args: str, today: date) -> Command:
+    ref, rest = _ref_and_rest(args)
+    to = next(iter(_find_words(rest, "to")), None)
+    if to is not None and to.start() == 0:
+        rest = rest[to.end() :]
+    owners = parse_owners(rest)
+    if not owners:
+        raise _Invalid(f"Who should own it? Like `assign A-7 CC and @name`. {OWNER_HINT}")
+    return AssignAction(ref, owners)
+
+
+def _show(args: str, today: date) -> Command:
+    return ShowAction(_ref_only(args, "show"))
+
+
+def _list(args: str, today: date) -> Command:
+    """`list [mine | overdue | next | <owner> | meeting <date>] [page N]`."""
+    words = args.split()
+    page = 1
+    if len(words) >= 2 and words[-2].lower() == "page":
+        page = _parse_page(words[-1])
+        words = words[:-2]
+    elif words and words[-1].lower() == "page":
+        raise _Invalid("Which page? Like `list overdue page 2`.")
+    return ListActions(_list_filter(words, today), page)
+
+
+def _parse_page(word: str) -> int:
+    number = int(word) if _PAGE_RE.fullmatch(word) else 0
+    if not 1 <= number <= MAX_PAGE:
+        raise _Invalid(f"{quote(word)} is not a page number; pages start at 1.")
+    return number
+
+
+def _list_filter(words: list[str], today: date) -> ListFilter:
+    if not words:
+        return AllOpen()
+    head = words[0].lower()
+    if len(words) == 1 and head in _LIST_FILTERS:
+        return _LIST_FILTERS[head]
+    if head == "meeting":
+        if len(words) == 1:
+            raise _Invalid("Which meeting? Give its date, like `list meeting 26/11/2026`.")
+        # Past meetings are fair game here: the secretariat looks back at what was due.
+        return AtMeeting(parse_date(" ".join(words[1:]), today, allow_past=True))
+    return ByOwner(parse_owner(" ".join(words)))
+
+
+def _meeting(args: str, today: date) -> Command:
+    """`meeting next <date> ...` or `meeting list`."""
+    head, rest = _split_first(args)
+    if head.lower() == "list":
+        _no_args(rest, "meeting list")
+        return MeetingList()
+    if head.lower() == "next":
+        return _next_meeting(rest, today)
+    raise _Invalid(
+        "Use `meeting next <date> <time> <kind>: <title> at <venue>` to set the next meeting, "
+        "or `meeting list` to see those planned."
+    )
+
+
+def _next_meeting(text: str, today: date) -> SetNextMeeting:
+    """`<date> [<time>] [<kind>[:] <title>] [at|@ <venue>]`."""
+    if not text:
+        raise _Invalid("When is it? Like `meeting next 26/11/2026 10:00 Monthly at Hindlip`.")
+    starts_on, after = parse_leading_date(text, today)
+    starts_time, after = _take_time(after)
+    body, venue = _split_venue(after)
+    kind, title = _kind_and_title(body)
+    return SetNextMeeting(starts_on, starts_time, kind, title, venue)
+
+
+def _take_time(text: str) -> tuple[time, str]:
+    """A leading time (10:00, 10am, 2.30pm, @ 19:00), or 10:00 when none is given."""
+    if not _TIME_START_RE.match(text):
+        return DEFAULT_MEETING_TIME, text
+    match = _TIME_RE.match(text)
+    found = _clock_time(match) if match else None
+    if match is None or found is None:
+        shown = quote(text.split(None, 1)[0] if text.split() else text)
+        raise _Invalid(f"I couldn't read the time {shown}; write it as 10:00, 10am or 2.30pm.")
+    return found, text[match.end() :].strip().lstrip(",;.").strip()
+
+
+def _clock_time(match: re.Match[str]) -> time | None:
+    """The time a _TIME_RE match names, or None when it is no real time (25:00, a bare 10)."""
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if match["half"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if match["half"].lower() == "p" else 0)
+    elif match["minute"] is None:
+        # A bare "10" could be a time or the start of a title; make the user say which.
+        return None
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def _split_venue(text: str) -> tuple[str, str | None]:
+    """Split off the venue after the first " at " or " @ "."""
+    at = next(iter(_find_words(text, "at|@")), None)
+    if at is None:
+        return text.strip(), None
+    venue = text[at.end() :].strip()
+    if not venue:
+        raise _Invalid("Where is it? Put the venue after `at`, like `at Hindlip, room 1.38`.")
+    return text[: at.start()].strip(), _meeting_field(venue, "venue")
+
+
+def _kind_and_title(text: str) -> tuple[MeetingKind, str]:
+    """The meeting kind from a leading word ("Thematic: Covid-19"), defaulting to monthly."""
+    for kind, pattern in _KINDS:
+        match = pattern.match(text)
+        if match:
+            title = text[match.end() :].strip()
+            return kind, _meeting_field(title, "title") if title else DEFAULT_TITLES[kind]
+    if text:
+        return MeetingKind.MONTHLY, _meeting_field(text, "title")
+    return MeetingKind.MONTHLY, DEFAULT_TITLES[MeetingKind.MONTHLY]
+
+
+def _meeting_field(text: str, what: str) -> str:
+    if len(text) > MAX_MEETING_FIELD_LENGTH:
+        raise _Invalid(
+            f"The meeting {what} is {len(text):,} characters long; "
+            f"keep it under {MAX_MEETING_FIELD_LENGTH}."
+        )
+    return text
+
+
+def _role(args: str, today: date) -> Command:
+    """`role DCC @person`, or `role DCC none` when the role is vacant."""
+    words = args.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    if len(words) < 2:
+        raise _Invalid(
+            "Say which role and who holds it, like `role DCC @name`, "
+            "or `role DCC none` when it is vacant."
+        )
+    code = parse_role_code(words[0])
+    holder = " ".join(words[1:])
+    if holder.lower() in _VACANT:
+        return SetRole(code, None)
+    user_id = parse_user_mention(holder)
+    if user_id is None:
+        raise _Invalid(
+            f"{quote(holder)} isn't a Slack mention I can read. Pick the person from the @ list, "
+            f"or say `none` to leave {code} vacant."
+        )
+    return SetRole(code, user_id)
+
+
+_SUBTEAM_RE = re.compile(r"<!subteam\^(?P<id>[A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+def _secretariat(args: str, today: date) -> Command:
+    """`secretariat add @person` or `secretariat group @group` (or `group none`)."""
+    word, rest = _split_first(args)
+    rest = rest.strip()
+    if word.lower() == "add":
+        user_id = parse_user_mention(rest)
+        if user_id is None:
+            raise _Invalid("Say who to add, picking them from the @ list: `secretariat add @name`.")
+        return AddSecretariat(user_id)
+    if word.lower() == "group":
+        if rest.lower() in _VACANT:
+            return SetSecretariatGroup(None)
+        match = _SUBTEAM_RE.fullmatch(rest)
+        if match is None:
+            raise _Invalid("Pick the user group from the @ list: `secretariat group @policy-team`.")
+        return SetSecretariatGroup(match["id"])
+    raise _Invalid("Say `secretariat add @person` or `secretariat group @group`.")
+
+
+def _roles(args: str, today: date) -> Command:
+    _no_args(args, "roles")
+    return ListRoles()
+
+
+def _summary(args: str, today: date) -> Command:
+    _no_args(args, "summary")
+    return Summary()
+
+
+_PARSERS: dict[str, Callable[[str, date], Command]] = {
+    "help": _help,
+    "add": _add,
+    "update": _update,
+    "start": _start,
+    "done": _done,
+    "close": _close,
+    "reopen": _reopen,
+    "drop": _drop,
+    "due": _due,
+    "assign": _assign,
+    "show": _show,
+    "list": _list,
+    "meeting": _meeting,
+    "role": _role,
+    "roles": _roles,
+    "summary": _summary,
+    "secretariat": _secretariat,
+}
