@@ -1,0 +1,315 @@
+"""What each /actions subcommand does: one transaction, one service call, one reply."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from bot.directory import SlackDirectory
+from bot.parsing import commands as c
+from bot.render import actions as render
+from bot.render import meetings as render_meetings
+from bot.render.common import Reply, section
+from bot.render.help import render_help
+from storage.db import transaction
+from storage.due import DueSpec
+from storage.models import ActionStatus, Meeting
+from storage.owners import OwnerRef, UserOwner
+from storage.services import actions, listing, meetings, people, roles, workspace
+from storage.services.due import resolve_due
+from storage.services.people import Actor
+from storage.views import action_view
+
+if TYPE_CHECKING:
+    from bot.app import Deps
+
+
+@dataclass
+class Request:
+    """Who asked, in which workspace, with what the handlers need."""
+
+    team_id: str
+    user_id: str
+    deps: Deps
+    directory: SlackDirectory
+
+    @property
+    def now(self) -> datetime:
+        return self.deps.clock.now()
+
+
+@dataclass(frozen=True)
+class RecordFromForm:
+    """An action from the form: like `add`, but the source meeting may be chosen."""
+
+    owners: tuple[OwnerRef, ...]
+    text: str
+    due: DueSpec | None
+    agenda_item: str | None
+    source_meeting_id: int | None
+
+
+@dataclass
+class Outcome:
+    reply: Reply
+    # People whose Home tab shows something this command changed.
+    changed_for: set[str] = field(default_factory=set)
+
+
+def run(command: c.Command, request: Request) -> Outcome:
+    """Carry out a parsed command; service errors propagate to the listener."""
+    handler = HANDLERS.get(type(command))
+    if handler is None:
+        raise AssertionError(f"no handler for {type(command).__name__}")
+    with transaction(request.deps.sessions) as session:
+        return handler(command, request, session)
+
+
+def actor_for(session: Session, request: Request) -> Actor:
+    """The requester, with their membership of the secretariat's user group."""
+    settings = workspace.get_settings(session, team_id=request.team_id, now=request.now)
+    return Actor(
+        request.user_id,
+        in_secretariat_group=request.directory.in_group(
+            settings.secretariat_usergroup_id, request.user_id
+        ),
+    )
+
+
+def _view(session: Session, request: Request, action: Any):  # type: ignore[no-untyped-def]
+    holders = roles.role_holders(session, team_id=request.team_id)
+    return action_view(action, holders, request.deps.timezone)
+
+
+def _people_affected(session: Session, request: Request, action: Any) -> set[str]:
+    view = _view(session, request, action)
+    return {o.user_id for o in view.owners if o.user_id} | {request.user_id}
+
+
+def _check_owners(request: Request, owners: tuple[OwnerRef, ...]) -> None:
+    request.directory.check_people(o.user_id for o in owners if isinstance(o, UserOwner))
+
+
+# -- handlers ---------------------------------------------------------------------------
+
+
+def _help(command: c.Help, request: Request, session: Session) -> Outcome:
+    return Outcome(render_help(c.HELP_TEXT))
+
+
+def _add(command: c.AddAction | RecordFromForm, request: Request, session: Session) -> Outcome:
+    became_secretariat = workspace.welcome(
+        session, team_id=request.team_id, user_id=request.user_id, now=request.now
+    )
+    _check_owners(request, command.owners)
+    zone = request.deps.timezone
+    due = resolve_due(session, team_id=request.team_id, spec=command.due, now=request.now,
+                      zone=zone)
+    action = actions.record_action(
+        session,
+        team_id=request.team_id,
+        actor=actor_for(session, request),
+        owners=command.owners,
+        text=command.text,
+        due=due,
+        agenda_item=command.agenda_item,
+        source_meeting=_source_meeting(session, request, command),
+        now=request.now,
+    )
+    reply = render.render_recorded(_view(session, request, action), became_secretariat)
+    return Outcome(reply, _people_affected(session, request, action))
+
+
+def _source_meeting(
+    session: Session, request: Request, command: c.AddAction | RecordFromForm
+) -> Meeting | None:
+    chosen = getattr(command, "source_meeting_id", None)
+    if chosen is not None:
+        return meetings.get_meeting(session, team_id=request.team_id, meeting_id=chosen)
+    return meetings.latest_started_meeting(session, team_id=request.team_id, now=request.now)
+
+
+def _status_change(to: ActionStatus, verb: str) -> Callable[..., Outcome]:
+    def handle(command: Any, request: Request, session: Session) -> Outcome:
+        action = actions.get_action(session, team_id=request.team_id, ref=command.ref)
+        note = getattr(command, "note", None) or getattr(command, "reason", None)
+        actions.change_status(session, team_id=request.team_id, actor=actor_for(session, request),
+                              action=action, to=to, note=note, now=request.now)
+        return _changed(session, request, action, f"{_ref(action)} {verb}.")
+
+    return handle
+
+
+def _changed(session: Session, request: Request, action: Any, what: str) -> Outcome:
+    view = _view(session, request, action)
+    reply = render.render_changed(view, what, request.now, request.deps.timezone)
+    return Outcome(reply, _people_affected(session, request, action))
+
+
+def _ref(action: Any) -> str:
+    return actions.format_ref(action.ref)
+
+
+def _update(command: c.UpdateAction, request: Request, session: Session) -> Outcome:
+    action = actions.get_action(session, team_id=request.team_id, ref=command.ref)
+    actions.add_update(session, team_id=request.team_id, actor=actor_for(session, request),
+                       action=action, note=command.note, now=request.now)
+    return _changed(session, request, action, f"Update added to {_ref(action)}.")
+
+
+def _reopen(command: c.ReopenAction, request: Request, session: Session) -> Outcome:
+    action = actions.get_action(session, team_id=request.team_id, ref=command.ref)
+    actions.reopen(session, team_id=request.team_id, actor=actor_for(session, request),
+                   action=action, note=command.note, now=request.now)
+    return _changed(session, request, action, f"{_ref(action)} reopened.")
+
+
+def _revise_due(command: c.ReviseDue, request: Request, session: Session) -> Outcome:
+    action = actions.get_action(session, team_id=request.team_id, ref=command.ref)
+    due = resolve_due(session, team_id=request.team_id, spec=command.due, now=request.now,
+                      zone=request.deps.timezone)
+    actions.revise_due(session, team_id=request.team_id, actor=actor_for(session, request),
+                       action=action, due=due, now=request.now)
+    return _changed(session, request, action, f"Due date of {_ref(action)} revised.")
+
+
+def _assign(command: c.AssignAction, request: Request, session: Session) -> Outcome:
+    action = actions.get_action(session, team_id=request.team_id, ref=command.ref)
+    before = _people_affected(session, request, action)
+    _check_owners(request, command.owners)
+    actions.reassign(session, team_id=request.team_id, actor=actor_for(session, request),
+                     action=action, owners=command.owners, now=request.now)
+    outcome = _changed(session, request, action, f"{_ref(action)} reassigned.")
+    outcome.changed_for |= before
+    return outcome
+
+
+def _show(command: c.ShowAction, request: Request, session: Session) -> Outcome:
+    action = actions.get_action(session, team_id=request.team_id, ref=command.ref)
+    events = actions.history(session, team_id=request.team_id, action=action)
+    view = _view(session, request, action)
+    return Outcome(render.render_show(view, events, request.now, request.deps.timezone))
+
+
+def _list(command: c.ListActions, request: Request, session: Session) -> Outcome:
+    zone = request.deps.timezone
+    page = listing.list_actions(
+        session, team_id=request.team_id, which=command.filter, user_id=request.user_id,
+        now=request.now, zone=zone, page=command.page,
+    )
+    holders = roles.role_holders(session, team_id=request.team_id)
+    views = [action_view(a, holders, zone) for a in page.actions]
+    next_command = None
+    if page.page < page.pages:
+        next_command = f"/actions {_list_words(command.filter)} page {page.page + 1}"
+    reply = render.render_list(
+        page.heading, views, page=page.page, pages=page.pages, total=page.total,
+        now=request.now, zone=zone, next_page_command=next_command,
+    )
+    return Outcome(reply)
+
+
+def _list_words(which: listing.ListFilter) -> str:
+    """The words that ask for this list again, for the "next page" hint."""
+    match which:
+        case listing.Mine():
+            return "list mine"
+        case listing.ByOwner(owner=UserOwner(user_id=user_id)):
+            return f"list <@{user_id}>"
+        case listing.ByOwner(owner=owner):
+            return f"list {owner.code}"
+        case listing.Overdue():
+            return "list overdue"
+        case listing.DueNext():
+            return "list next"
+        case listing.AtMeeting(on=day):
+            return f"list meeting {day:%d/%m/%Y}"
+    return "list"
+
+
+def _set_meeting(command: c.SetNextMeeting, request: Request, session: Session) -> Outcome:
+    zone = request.deps.timezone
+    starts_at = datetime.combine(command.starts_on, command.starts_time, zone)
+    meeting, created = meetings.set_next_meeting(
+        session, team_id=request.team_id, actor=actor_for(session, request),
+        starts_at=starts_at, kind=command.kind, title=command.title, venue=command.venue,
+        now=request.now, zone=zone,
+    )
+    return Outcome(render_meetings.render_meeting_set(meeting, created, zone))
+
+
+def _list_meetings(command: c.MeetingList, request: Request, session: Session) -> Outcome:
+    past, future = meetings.list_meetings(session, team_id=request.team_id, now=request.now)
+    return Outcome(render_meetings.render_meetings(past, future, request.deps.timezone))
+
+
+def _set_role(command: c.SetRole, request: Request, session: Session) -> Outcome:
+    workspace.get_settings(session, team_id=request.team_id, now=request.now)
+    if command.user_id:
+        request.directory.check_people([command.user_id])
+    role, previous = roles.set_role_holder(
+        session, team_id=request.team_id, actor=actor_for(session, request), code=command.code,
+        user_id=command.user_id, now=request.now,
+    )
+    changed = {u for u in (previous, command.user_id) if u}
+    return Outcome(render_meetings.render_role_set(role.code, command.user_id, previous), changed)
+
+
+def _list_roles(command: c.ListRoles, request: Request, session: Session) -> Outcome:
+    workspace.get_settings(session, team_id=request.team_id, now=request.now)
+    return Outcome(render_meetings.render_roles(roles.list_roles(session, team_id=request.team_id)))
+
+
+def _add_secretariat(command: c.AddSecretariat, request: Request, session: Session) -> Outcome:
+    workspace.get_settings(session, team_id=request.team_id, now=request.now)
+    request.directory.check_people([command.user_id])
+    added = people.add_secretariat_member(
+        session, team_id=request.team_id, actor=actor_for(session, request),
+        user_id=command.user_id, now=request.now,
+    )
+    members = people.secretariat_user_ids(session, team_id=request.team_id)
+    return Outcome(render_meetings.render_secretariat(members, command.user_id, added))
+
+
+def _secretariat_group(
+    command: c.SetSecretariatGroup, request: Request, session: Session
+) -> Outcome:
+    workspace.get_settings(session, team_id=request.team_id, now=request.now)
+    people.set_secretariat_group(
+        session, team_id=request.team_id, actor=actor_for(session, request),
+        group_id=command.group_id, now=request.now,
+    )
+    text = (
+        f"Members of <!subteam^{command.group_id}> are now secretariat too."
+        if command.group_id else "The secretariat is now only its named members."
+    )
+    return Outcome(Reply(text=text, blocks=[section(text)]))
+
+
+HANDLERS: dict[type, Callable[..., Outcome]] = {
+    c.Help: _help,
+    c.AddAction: _add,
+    RecordFromForm: _add,
+    c.UpdateAction: _update,
+    c.StartAction: _status_change(ActionStatus.IN_PROGRESS, "marked in progress"),
+    c.DoneAction: _status_change(
+        ActionStatus.COMPLETE, "marked complete; it awaits closure by the secretariat"
+    ),
+    c.CloseAction: _status_change(ActionStatus.CLOSED, "closed"),
+    c.DropAction: _status_change(ActionStatus.DROPPED, "dropped"),
+    c.ReopenAction: _reopen,
+    c.ReviseDue: _revise_due,
+    c.AssignAction: _assign,
+    c.ShowAction: _show,
+    c.ListActions: _list,
+    c.SetNextMeeting: _set_meeting,
+    c.MeetingList: _list_meetings,
+    c.SetRole: _set_role,
+    c.ListRoles: _list_roles,
+    c.AddSecretariat: _add_secretariat,
+    c.SetSecretariatGroup: _secretariat_group,
+}

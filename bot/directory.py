@@ -1,0 +1,74 @@
+"""What Slack knows about people: whether a mention is a real, active person."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+CACHE_SECONDS = 60.0
+
+
+class PersonProblem(Exception):
+    """A mentioned user cannot own an action; the message says why."""
+
+
+class SlackDirectory:
+    """Looks people and user groups up through the Web API, with a short cache."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+        self._lock = threading.Lock()
+        self._users: dict[str, tuple[float, dict | None]] = {}
+        self._groups: dict[str, tuple[float, frozenset[str]]] = {}
+
+    def check_people(self, user_ids: Iterable[str]) -> None:
+        """Raise PersonProblem for a bot, a deactivated or an unknown user."""
+        for user_id in user_ids:
+            user = self._user(user_id)
+            if user is None:
+                raise PersonProblem(f"I can't find <@{user_id}> in this workspace.")
+            if user.get("deleted"):
+                raise PersonProblem(
+                    f"<@{user_id}> has been deactivated, so they can't own an action. "
+                    "Name a role or someone else."
+                )
+            if user.get("is_bot") or user.get("id") == "USLACKBOT":
+                raise PersonProblem(f"<@{user_id}> is a bot; actions need a person or a role.")
+
+    def in_group(self, group_id: str | None, user_id: str) -> bool:
+        """Whether the user is in the Slack user group (False when no group is set)."""
+        if not group_id:
+            return False
+        now = time.monotonic()
+        with self._lock:
+            cached = self._groups.get(group_id)
+        if cached is None or now - cached[0] > CACHE_SECONDS:
+            try:
+                response = self._client.usergroups_users_list(usergroup=group_id)
+                members = frozenset(response.get("users") or [])
+            except SlackApiError:
+                members = cached[1] if cached else frozenset()
+            cached = (now, members)
+            with self._lock:
+                self._groups[group_id] = cached
+        return user_id in cached[1]
+
+    def _user(self, user_id: str) -> dict | None:
+        now = time.monotonic()
+        with self._lock:
+            cached = self._users.get(user_id)
+        if cached is not None and now - cached[0] <= CACHE_SECONDS:
+            return cached[1]
+        try:
+            user: dict | None = self._client.users_info(user=user_id).get("user")
+        except SlackApiError as exc:
+            if exc.response.get("error") != "user_not_found":
+                raise
+            user = None
+        with self._lock:
+            self._users[user_id] = (now, user)
+        return user

@@ -1,0 +1,55 @@
+"""Publishes Home tabs: when opened, and for everyone a change touches."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.directory import SlackDirectory
+from bot.render.home import render_home
+from storage.db import transaction
+from storage.services import home, workspace
+from storage.services.people import Actor
+
+if TYPE_CHECKING:
+    from bot.app import Deps
+
+log = logging.getLogger("actionlog.home")
+
+
+class HomeRefresher:
+    def __init__(self, client: WebClient, deps: Deps, directory: SlackDirectory) -> None:
+        self._client = client
+        self._deps = deps
+        self._directory = directory
+
+    def publish(self, team_id: str, user_id: str) -> None:
+        """Render and publish one person's Home tab."""
+        deps = self._deps
+        now = deps.clock.now()
+        with transaction(deps.sessions) as session:
+            settings = workspace.get_settings(session, team_id=team_id, now=now)
+            actor = Actor(
+                user_id, self._directory.in_group(settings.secretariat_usergroup_id, user_id)
+            )
+            data = home.home_data(
+                session, team_id=team_id, actor=actor, now=now, zone=deps.timezone
+            )
+        view = render_home(
+            mine=data.mine, next_meeting=data.next_meeting, team_open=data.team_open,
+            now=now, zone=deps.timezone,
+        )
+        self._client.views_publish(user_id=user_id, view=view)
+
+    def refresh(self, team_id: str, user_ids: Iterable[str]) -> None:
+        """Best effort: a Home tab that fails to refresh must not fail the change itself."""
+        for user_id in sorted(set(user_ids)):
+            try:
+                self.publish(team_id, user_id)
+            except SlackApiError as exc:
+                log.warning("home not refreshed", extra={"fields": {
+                    "user": user_id, "error": exc.response.get("error")}})

@@ -1,0 +1,76 @@
+"""The /actions slash command: ack, parse, run, reply privately, refresh Home tabs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import commands
+from bot.directory import PersonProblem, SlackDirectory
+from bot.ids import Command
+from bot.listeners.forms import open_record_form
+from bot.parsing import commands as c
+from bot.render.common import Reply
+from bot.render.help import render_error
+from storage.errors import ServiceError
+
+if TYPE_CHECKING:
+    from bot.app import Deps
+    from bot.home import HomeRefresher
+
+# The usage line shown when a subcommand is refused.
+USAGE_KEY: dict[type, str] = {
+    c.AddAction: "add",
+    c.UpdateAction: "update",
+    c.StartAction: "start",
+    c.DoneAction: "done",
+    c.CloseAction: "close",
+    c.ReopenAction: "reopen",
+    c.DropAction: "drop",
+    c.ReviseDue: "due",
+    c.AssignAction: "assign",
+    c.ShowAction: "show",
+    c.ListActions: "list",
+    c.SetNextMeeting: "meeting",
+    c.MeetingList: "meeting",
+    c.SetRole: "role",
+    c.ListRoles: "roles",
+    c.AddSecretariat: "secretariat",
+    c.SetSecretariatGroup: "secretariat",
+}
+
+
+def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefresher) -> None:
+    @app.command(Command.ACTIONS)
+    def on_actions(
+        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        today = deps.clock.now().astimezone(deps.timezone).date()
+        try:
+            parsed = c.parse_command(command.get("text", ""), today)
+        except c.CommandError as exc:
+            _reply(respond, render_error(exc.message, exc.usage))
+            return
+        if isinstance(parsed, c.OpenForm):
+            open_record_form(client, deps, command["trigger_id"], command["team_id"])
+            return
+        request = commands.Request(command["team_id"], command["user_id"], deps, directory)
+        try:
+            outcome = commands.run(parsed, request)
+        except (ServiceError, PersonProblem) as exc:
+            usage = c.USAGE.get(USAGE_KEY.get(type(parsed), ""))
+            _reply(respond, render_error(_message(exc), usage))
+            return
+        _reply(respond, outcome.reply)
+        home.refresh(command["team_id"], outcome.changed_for)
+
+
+def _message(exc: Exception) -> str:
+    return exc.message if isinstance(exc, ServiceError) else str(exc)
+
+
+def _reply(respond: Respond, reply: Reply) -> None:
+    respond(response_type="ephemeral", **reply.payload())

@@ -1,0 +1,175 @@
+"""Replies about actions: recorded, changed, listed, shown with history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+
+from bot.ids import ActionId
+from bot.render.common import Reply, context, divider, escape, header, section
+from bot.render.words import (
+    due_words,
+    meeting_words,
+    owners_words,
+    status_words,
+    time_words,
+)
+from reminders.rag import rag_for
+from storage.models import ActionEvent
+from storage.views import ActionView
+
+LATEST_NOTE_PREVIEW = 300
+
+
+def action_line(action: ActionView, now: datetime, zone: ZoneInfo) -> str:
+    """One action as list lines: ref, text, owners, due, status with RAG, latest update."""
+    rag = rag_for(action, now, zone)
+    lines = [
+        f"*{action.ref_label}* {escape(action.text)}",
+        f"{owners_words(action)} · due {due_words(action)} · {status_words(action, rag)}",
+    ]
+    if action.latest_note:
+        note = escape(action.latest_note)
+        if len(note) > LATEST_NOTE_PREVIEW:
+            note = note[:LATEST_NOTE_PREVIEW] + "…"
+        lines.append(f"_Latest:_ {note}")
+    return "\n".join(lines)
+
+
+def render_recorded(action: ActionView, became_secretariat: bool) -> Reply:
+    due = due_words(action)
+    item = f" (item {escape(action.agenda_item)})" if action.agenda_item else ""
+    source = (
+        f" from {meeting_words(action.source_meeting)}" if action.source_meeting else ""
+    )
+    text = (
+        f":white_check_mark: Recorded *{action.ref_label}*{item}{source}: "
+        f"{owners_words(action)} to {escape(action.text)}. Due {due}."
+    )
+    blocks: list[Block] = [section(text)]
+    if became_secretariat:
+        blocks.append(context(_FIRST_SECRETARIAT))
+    return Reply(text=text, blocks=blocks)
+
+
+_FIRST_SECRETARIAT = (
+    "You are the first person to use Action Log here, so you are now its secretariat: "
+    "you can close, reopen, drop and reassign actions, revise due dates, and set meetings "
+    "and roles. Add colleagues with `/actions secretariat add @person`."
+)
+
+
+def render_changed(action: ActionView, what: str, now: datetime, zone: ZoneInfo) -> Reply:
+    text = f":white_check_mark: {what}"
+    return Reply(text=text, blocks=[section(text), context(action_line(action, now, zone))])
+
+
+def render_list(
+    heading: str,
+    actions: Sequence[ActionView],
+    *,
+    page: int,
+    pages: int,
+    total: int,
+    now: datetime,
+    zone: ZoneInfo,
+    next_page_command: str | None,
+) -> Reply:
+    """A page of actions; says how many there are and how to see the rest."""
+    if total == 0:
+        return Reply(text=f"{heading}: none.", blocks=[section(f"*{heading}*: none.")])
+    blocks: list[Block] = [header(f"{heading} ({total})")]
+    blocks += [section(action_line(a, now, zone)) for a in actions]
+    if pages > 1:
+        footer = f"Page {page} of {pages}, {total} actions in all."
+        if next_page_command:
+            footer += f" Next: `{next_page_command}`"
+        blocks.append(context(footer))
+    return Reply(text=f"{heading}: {total} actions", blocks=blocks)
+
+
+def render_show(
+    action: ActionView, events: Sequence[ActionEvent], now: datetime, zone: ZoneInfo
+) -> Reply:
+    """The action and its whole history, oldest first."""
+    details = [
+        action_line(action, now, zone),
+        f"Recorded by <@{action.created_by}> on {time_words(action.created_at, zone)}"
+        + (f" from {meeting_words(action.source_meeting)}" if action.source_meeting else "")
+        + (f", agenda item {escape(action.agenda_item)}" if action.agenda_item else ""),
+    ]
+    blocks: list[Block] = [header(f"{action.ref_label}"), section("\n".join(details)), divider()]
+    history_lines = [_event_line(e, zone) for e in events]
+    # Keep within the 50-block limit by packing history lines into few sections.
+    chunk: list[str] = []
+    for line in history_lines:
+        if sum(len(x) + 1 for x in chunk) + len(line) > 2800:
+            blocks.append(section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(section("\n".join(chunk)))
+    if len(blocks) > 50:
+        dropped = len(blocks) - 49
+        blocks = blocks[:49] + [context(f"{dropped} older history sections not shown.")]
+    return Reply(text=f"{action.ref_label}: {action.text}", blocks=blocks)
+
+
+_EVENT_WORDS = {
+    "created": "recorded it",
+    "update": "added an update",
+    "status": "changed the status",
+    "due_revised": "revised the due date",
+    "reassigned": "reassigned it",
+}
+
+
+def _event_line(event: ActionEvent, zone: ZoneInfo) -> str:
+    what = _EVENT_WORDS.get(event.kind, event.kind)
+    line = f"• {time_words(event.at, zone)}: <@{event.actor}> {what}"
+    change = _change_words(event)
+    if change:
+        line += f": {change}"
+    if event.note:
+        line += f" — “{escape(event.note)}”"
+    return line
+
+
+def _change_words(event: ActionEvent) -> str:
+    before, after = event.before or {}, event.after or {}
+    parts = []
+    for key, label in (("status", "status"), ("due_date", "due"), ("owners", "owners")):
+        if key in before and before.get(key) != after.get(key):
+            parts.append(f"{label} {_value(before.get(key))} → {_value(after.get(key))}")
+    if event.kind == "due_revised" and before.get("due_meeting_id") != after.get(
+        "due_meeting_id"
+    ):
+        parts.append("due meeting changed")
+    return "; ".join(parts)
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value).replace("_", " ")
+
+
+def owner_buttons(action: ActionView) -> ActionsBlock:
+    """Buttons an owner uses to respond: add update, mark in progress, mark complete."""
+    value = str(action.ref)
+    return ActionsBlock(
+        block_id=f"act_{action.ref}",
+        elements=[
+            ButtonElement(text="Add update", action_id=ActionId.ADD_UPDATE, value=value),
+            ButtonElement(text="Mark in progress", action_id=ActionId.MARK_IN_PROGRESS,
+                          value=value),
+            ButtonElement(text="Mark complete", action_id=ActionId.MARK_COMPLETE, value=value,
+                          style="primary"),
+        ],
+    )
+

@@ -1,0 +1,65 @@
+"""Small Block Kit building blocks shared by every renderer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+SECTION_TEXT_LIMIT = 3000
+HEADER_TEXT_LIMIT = 150
+MESSAGE_BLOCK_LIMIT = 50
+VIEW_BLOCK_LIMIT = 100
+
+
+@dataclass
+class Reply:
+    """A message: fallback text (notifications, screen readers) and its blocks."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def payload(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": [b.to_dict() for b in self.blocks]}
+
+
+def escape(text: str) -> str:
+    """Make user text literal in mrkdwn: no mentions, links or broadcasts get through."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten text to fit a Slack limit, saying that it was shortened."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
+
+
+def section(mrkdwn: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=clip(mrkdwn, SECTION_TEXT_LIMIT)))
+
+
+def header(text: str) -> HeaderBlock:
+    return HeaderBlock(text=PlainTextObject(text=clip(text, HEADER_TEXT_LIMIT), emoji=True))
+
+
+def context(mrkdwn: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(mrkdwn, SECTION_TEXT_LIMIT))])
+
+
+def divider() -> DividerBlock:
+    return DividerBlock()
+
+
+def simple(mrkdwn: str) -> Reply:
+    """A one-section reply."""
+    return Reply(text=mrkdwn, blocks=[section(mrkdwn)])

@@ -1,0 +1,53 @@
+"""Replies about meetings, roles and the secretariat."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from bot.render.common import Reply, escape, section
+from bot.render.words import meeting_words, time_words
+from storage.models import Meeting, Role
+from storage.views import meeting_view
+
+
+def _meeting_line(meeting: Meeting, zone: ZoneInfo) -> str:
+    venue = f", {escape(meeting.venue)}" if meeting.venue else ""
+    words = meeting_words(meeting_view(meeting))  # type: ignore[arg-type]
+    return f"• {time_words(meeting.starts_at, zone)}: {words[0].upper()}{words[1:]}{venue}"
+
+
+def render_meeting_set(meeting: Meeting, created: bool, zone: ZoneInfo) -> Reply:
+    verb = "Next meeting set" if created else "Meeting updated"
+    text = f":calendar: {verb}:\n{_meeting_line(meeting, zone)}"
+    return Reply(text=text, blocks=[section(text)])
+
+
+def render_meetings(past: Sequence[Meeting], future: Sequence[Meeting], zone: ZoneInfo) -> Reply:
+    upcoming = "\n".join(_meeting_line(m, zone) for m in future) or "None set yet."
+    recent = "\n".join(_meeting_line(m, zone) for m in past) or "None yet."
+    text = f"*Upcoming meetings*\n{upcoming}\n\n*Recent meetings*\n{recent}"
+    return Reply(text=text, blocks=[section(text)])
+
+
+def render_role_set(code: str, user_id: str | None, previous: str | None) -> Reply:
+    holder = f"<@{user_id}>" if user_id else "nobody (vacant)"
+    text = f":bust_in_silhouette: {code} is now held by {holder}."
+    if previous and previous != user_id:
+        text += f" Before: <@{previous}>. Actions owned by {code} follow the new holder."
+    return Reply(text=text, blocks=[section(text)])
+
+
+def render_roles(roles: Sequence[Role]) -> Reply:
+    lines = [
+        f"• *{r.code}*: " + (f"<@{r.holder_user_id}>" if r.holder_user_id else "_vacant_")
+        for r in roles
+    ]
+    text = "*Roles*\n" + ("\n".join(lines) or "None yet. Add one with `/actions role DCC @person`.")
+    return Reply(text=text, blocks=[section(text)])
+
+
+def render_secretariat(members: Sequence[str], added_user: str, added: bool) -> Reply:
+    first = f"<@{added_user}> is now secretariat." if added else f"<@{added_user}> already was."
+    text = f"{first} Secretariat: " + ", ".join(f"<@{m}>" for m in members)
+    return Reply(text=text, blocks=[section(text)])

@@ -1,0 +1,78 @@
+"""How dates, meetings, owners and statuses read in messages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.render.common import escape
+from reminders.rag import RAG_EMOJI, Rag
+from storage.models import ActionStatus, MeetingKind
+from storage.views import ActionView, MeetingView, OwnerView
+
+KIND_LABELS = {
+    MeetingKind.MONTHLY: "Monthly assurance",
+    MeetingKind.THEMATIC: "Thematic",
+    MeetingKind.EXTRAORDINARY: "Extraordinary",
+    MeetingKind.PUBLIC: "Public",
+    MeetingKind.PANEL: "Police and Crime Panel",
+}
+
+STATUS_LABELS = {
+    ActionStatus.NOT_STARTED: "Not started",
+    ActionStatus.IN_PROGRESS: "In progress",
+    ActionStatus.COMPLETE: "Complete, awaiting closure",
+    ActionStatus.CLOSED: "Closed",
+    ActionStatus.DROPPED: "Dropped",
+}
+
+
+def day_words(day: date) -> str:
+    """``Thu 26 Nov 2026``."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def time_words(when: datetime, zone: ZoneInfo) -> str:
+    """``Thu 26 Nov 2026, 10:00``, in the workspace's zone."""
+    local = when.astimezone(zone)
+    return f"{day_words(local.date())}, {local:%H:%M}"
+
+
+def meeting_words(meeting: MeetingView) -> str:
+    """``the Thematic meeting on Covid-19`` or ``the Monthly assurance meeting``."""
+    kind = MeetingKind(meeting.kind)
+    label = KIND_LABELS[kind]
+    title = escape(meeting.title)
+    if title.casefold() in (f"{label} meeting".casefold(), label.casefold(), ""):
+        return f"the {label} meeting"
+    if kind == MeetingKind.THEMATIC:
+        return f"the Thematic meeting on {title}"
+    return f"the {label} meeting: {title}"
+
+
+def due_words(action: ActionView) -> str:
+    """``Thu 26 Nov 2026, the Thematic meeting on Covid-19``, plus the original if revised."""
+    if action.due_day is None:
+        return "no due date"
+    words = day_words(action.due_day)
+    if action.due_meeting is not None:
+        words += f", {meeting_words(action.due_meeting)}"
+    if action.original_due_day is not None:
+        words += f" (originally {day_words(action.original_due_day)})"
+    return words
+
+
+def owner_words(owner: OwnerView) -> str:
+    if owner.role is None:
+        return f"<@{owner.user_id}>"
+    holder = f"<@{owner.user_id}>" if owner.user_id else "vacant"
+    return f"{owner.role} ({holder})"
+
+
+def owners_words(action: ActionView) -> str:
+    return ", ".join(owner_words(o) for o in action.owners)
+
+
+def status_words(action: ActionView, rag: Rag | None) -> str:
+    emoji = f"{RAG_EMOJI[rag]} " if rag else ""
+    return f"{emoji}{STATUS_LABELS[action.status]}"

@@ -1,0 +1,410 @@
+"""Recording actions and changing them: the status rules, who may do what, the history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from storage.errors import DuplicateAction, InvalidChange, NotFound, PermissionDenied
+from storage.models import (
+    OPEN_STATUSES,
+    Action,
+    ActionEvent,
+    ActionOwner,
+    ActionStatus,
+    Meeting,
+    RefCounter,
+)
+from storage.owners import OwnerRef, RoleOwner, UserOwner
+from storage.services import roles
+from storage.services.due import ResolvedDue
+from storage.services.people import Actor, is_secretariat, require_secretariat
+
+TEXT_LIMIT = 3000
+NOTE_LIMIT = 3000
+DUPLICATE_WINDOW = timedelta(minutes=1)
+
+REOPENABLE = (ActionStatus.COMPLETE, ActionStatus.CLOSED, ActionStatus.DROPPED)
+
+# Status changes an owner may make, and where each may start from.
+OWNER_TRANSITIONS: dict[str, tuple[ActionStatus, ...]] = {
+    ActionStatus.IN_PROGRESS: (ActionStatus.NOT_STARTED,),
+    ActionStatus.COMPLETE: (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS),
+}
+
+
+def format_ref(ref: int) -> str:
+    return f"A-{ref}"
+
+
+def get_action(session: Session, *, team_id: str, ref: int) -> Action:
+    action = session.scalar(select(Action).where(Action.team_id == team_id, Action.ref == ref))
+    if action is None:
+        raise NotFound(f"There is no action {format_ref(ref)}. See `/actions list`.")
+    return action
+
+
+def record_action(
+    session: Session,
+    *,
+    team_id: str,
+    actor: Actor,
+    owners: Sequence[OwnerRef],
+    text: str,
+    due: ResolvedDue,
+    agenda_item: str | None,
+    source_meeting: Meeting | None,
+    now: datetime,
+) -> Action:
+    """Record a new action with the next ref; anyone in the workspace may."""
+    text = text.strip()
+    _check_text(text, what="The action's text", limit=TEXT_LIMIT)
+    owners = _unique(owners)
+    if not owners:
+        raise InvalidChange("An action needs at least one owner: a person or a role.")
+    _check_roles_known(session, team_id=team_id, owners=owners)
+    _refuse_duplicate(session, team_id=team_id, text=text, owners=owners, now=now)
+    action = Action(
+        team_id=team_id,
+        ref=_next_ref(session, team_id=team_id),
+        text=text,
+        agenda_item=(agenda_item or "").strip() or None,
+        source_meeting_id=source_meeting.id if source_meeting else None,
+        due_date=due.on,
+        due_meeting_id=due.meeting.id if due.meeting else None,
+        original_due_date=due.on,
+        original_due_meeting_id=due.meeting.id if due.meeting else None,
+        status=ActionStatus.NOT_STARTED,
+        created_by=actor.user_id,
+        created_at=now,
+        last_update_at=now,
+    )
+    action.owners = _owner_rows(team_id, owners)
+    session.add(action)
+    session.flush()
+    _log(session, action, "created", actor, now, before=None, after=snapshot(action))
+    return action
+
+
+def add_update(
+    session: Session, *, team_id: str, actor: Actor, action: Action, note: str, now: datetime
+) -> Action:
+    """A progress note from an owner or the secretariat."""
+    _require_owner_or_secretariat(session, team_id=team_id, actor=actor, action=action)
+    _require_open(action, doing="add an update to")
+    note = note.strip()
+    _check_text(note, what="The update", limit=NOTE_LIMIT)
+    _set_note(action, note, now)
+    _log(session, action, "update", actor, now, before=None, after=None, note=note)
+    return action
+
+
+def change_status(
+    session: Session,
+    *,
+    team_id: str,
+    actor: Actor,
+    action: Action,
+    to: ActionStatus,
+    note: str | None,
+    now: datetime,
+) -> Action:
+    """Start, complete (owners or secretariat), close or drop (secretariat only)."""
+    note = (note or "").strip() or None
+    if note is not None:
+        _check_text(note, what="The note", limit=NOTE_LIMIT)
+    secretariat = is_secretariat(session, team_id=team_id, actor=actor)
+    before = snapshot(action)
+    if to in OWNER_TRANSITIONS:
+        if not secretariat:
+            _require_owner_or_secretariat(session, team_id=team_id, actor=actor, action=action)
+        if action.status not in OWNER_TRANSITIONS[to]:
+            raise InvalidChange(_cannot_move(action, to))
+    else:
+        require_secretariat(session, team_id=team_id, actor=actor, doing=_VERB[to])
+        _check_secretariat_move(action, to, note)
+    action.status = to
+    if to in (ActionStatus.CLOSED, ActionStatus.DROPPED):
+        action.closed_by, action.closed_at = actor.user_id, now
+    elif before["status"] in (ActionStatus.CLOSED, ActionStatus.DROPPED):
+        action.closed_by = action.closed_at = None
+    if note is not None:
+        _set_note(action, note, now)
+    else:
+        action.last_update_at = now
+    _log(session, action, "status", actor, now, before=before, after=snapshot(action), note=note)
+    return action
+
+
+_VERB = {
+    ActionStatus.CLOSED: "close actions",
+    ActionStatus.DROPPED: "drop actions",
+}
+
+
+def _check_secretariat_move(action: Action, to: ActionStatus, note: str | None) -> None:
+    if to == ActionStatus.CLOSED and action.status not in OPEN_STATUSES:
+        raise InvalidChange(_cannot_move(action, to))
+    if to == ActionStatus.DROPPED:
+        if action.status not in OPEN_STATUSES:
+            raise InvalidChange(_cannot_move(action, to))
+        if note is None:
+            raise InvalidChange("Say why it is dropped, e.g. `superseded by A-9`.")
+
+
+def reopen(
+    session: Session, *, team_id: str, actor: Actor, action: Action, note: str | None,
+    now: datetime,
+) -> Action:
+    """Reopen a closed, dropped or completed action; it goes back to in progress."""
+    require_secretariat(session, team_id=team_id, actor=actor, doing="reopen actions")
+    if action.status not in REOPENABLE:
+        raise InvalidChange(f"{format_ref(action.ref)} is already open.")
+    before = snapshot(action)
+    action.status = ActionStatus.IN_PROGRESS
+    action.closed_by = action.closed_at = None
+    note = (note or "").strip() or None
+    if note:
+        _set_note(action, note, now)
+    else:
+        action.last_update_at = now
+    _log(session, action, "status", actor, now, before=before, after=snapshot(action), note=note)
+    return action
+
+
+def revise_due(
+    session: Session, *, team_id: str, actor: Actor, action: Action, due: ResolvedDue,
+    now: datetime,
+) -> Action:
+    """Set a new due date; the original stays on the record."""
+    require_secretariat(session, team_id=team_id, actor=actor, doing="revise due dates")
+    _require_open(action, doing="revise the due date of")
+    before = snapshot(action)
+    action.due_date = due.on
+    action.due_meeting_id = due.meeting.id if due.meeting else None
+    action.due_meeting = due.meeting
+    action.last_update_at = now
+    _log(session, action, "due_revised", actor, now, before=before, after=snapshot(action))
+    return action
+
+
+def reassign(
+    session: Session, *, team_id: str, actor: Actor, action: Action,
+    owners: Sequence[OwnerRef], now: datetime,
+) -> Action:
+    """Give an action to different owners."""
+    require_secretariat(session, team_id=team_id, actor=actor, doing="reassign actions")
+    _require_open(action, doing="reassign")
+    owners = _unique(owners)
+    if not owners:
+        raise InvalidChange("Name at least one new owner: a person or a role.")
+    _check_roles_known(session, team_id=team_id, owners=owners)
+    before = snapshot(action)
+    action.owners.clear()
+    session.flush()
+    action.owners.extend(_owner_rows(team_id, owners))
+    action.last_update_at = now
+    session.flush()
+    _log(session, action, "reassigned", actor, now, before=before, after=snapshot(action))
+    return action
+
+
+def history(session: Session, *, team_id: str, action: Action) -> list[ActionEvent]:
+    return list(
+        session.scalars(
+            select(ActionEvent)
+            .where(ActionEvent.team_id == team_id, ActionEvent.action_id == action.id)
+            .order_by(ActionEvent.id)
+        )
+    )
+
+
+def owned_by(
+    action: Action, user_id: str, holders: dict[str, str | None]
+) -> bool:
+    """True when the user owns the action directly or holds one of its roles now."""
+    for owner in action.owners:
+        if owner.user_id == user_id:
+            return True
+        if owner.role_code and holders.get(owner.role_code) == user_id:
+            return True
+    return False
+
+
+def snapshot(action: Action) -> dict[str, Any]:
+    """The fields the history records before and after a change."""
+    return {
+        "status": str(action.status),
+        "text": action.text,
+        "due_date": action.due_date.isoformat() if action.due_date else None,
+        "due_meeting_id": action.due_meeting_id,
+        "owners": [owner_label(o) for o in action.owners],
+        "agenda_item": action.agenda_item,
+    }
+
+
+def owner_label(owner: ActionOwner) -> str:
+    return owner.role_code if owner.role_code else f"<@{owner.user_id}>"
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _next_ref(session: Session, *, team_id: str) -> int:
+    """Take the next ref atomically; the counter only grows, so refs are never reused."""
+    taken = session.execute(
+        update(RefCounter)
+        .where(RefCounter.team_id == team_id)
+        .values(last_ref=RefCounter.last_ref + 1)
+        .returning(RefCounter.last_ref)
+    ).scalar()
+    if taken is not None:
+        return taken
+    session.execute(insert(RefCounter).values(team_id=team_id, last_ref=1))
+    return 1
+
+
+def _owner_rows(team_id: str, owners: Sequence[OwnerRef]) -> list[ActionOwner]:
+    rows = []
+    for position, owner in enumerate(owners):
+        match owner:
+            case UserOwner(user_id=user_id):
+                rows.append(ActionOwner(team_id=team_id, position=position, user_id=user_id))
+            case RoleOwner(code=code):
+                rows.append(
+                    ActionOwner(
+                        team_id=team_id, position=position, role_code=roles.normalise_code(code)
+                    )
+                )
+    return rows
+
+
+def _unique(owners: Sequence[OwnerRef]) -> list[OwnerRef]:
+    seen: list[OwnerRef] = []
+    for owner in owners:
+        if isinstance(owner, RoleOwner):
+            owner = RoleOwner(roles.normalise_code(owner.code))
+        if owner not in seen:
+            seen.append(owner)
+    return seen
+
+
+def _check_roles_known(session: Session, *, team_id: str, owners: Sequence[OwnerRef]) -> None:
+    known = roles.role_holders(session, team_id=team_id)
+    unknown = [o.code for o in owners if isinstance(o, RoleOwner) and o.code not in known]
+    if unknown:
+        listed = ", ".join(sorted(known)) or "none yet"
+        raise NotFound(
+            f"I don't know the role {unknown[0]}. Known roles: {listed}. The secretariat can "
+            f"add it with `/actions role {unknown[0]} @person`."
+        )
+
+
+def _check_text(text: str, *, what: str, limit: int) -> None:
+    if not text:
+        raise InvalidChange(f"{what} is empty.")
+    if len(text) > limit:
+        raise InvalidChange(
+            f"{what} is {len(text):,} characters; Slack shows at most {limit:,}. Shorten it."
+        )
+
+
+def _refuse_duplicate(
+    session: Session, *, team_id: str, text: str, owners: Sequence[OwnerRef], now: datetime
+) -> None:
+    recent = session.scalars(
+        select(Action).where(
+            Action.team_id == team_id,
+            Action.created_at >= now - DUPLICATE_WINDOW,
+        )
+    )
+    wanted = sorted(_owner_key(o) for o in owners)
+    for action in recent:
+        same_owners = sorted(owner_label(o) for o in action.owners) == wanted
+        if same_owners and action.text.casefold() == text.casefold():
+            raise DuplicateAction(
+                f"{format_ref(action.ref)} with the same owners and text was recorded a moment "
+                "ago, so I did not record it again."
+            )
+
+
+def _owner_key(owner: OwnerRef) -> str:
+    return owner.code if isinstance(owner, RoleOwner) else f"<@{owner.user_id}>"
+
+
+def _require_open(action: Action, *, doing: str) -> None:
+    if action.status not in OPEN_STATUSES:
+        raise InvalidChange(
+            f"{format_ref(action.ref)} is {STATUS_WORDS[action.status]}; you cannot {doing} it. "
+            f"The secretariat can reopen it with `/actions reopen {format_ref(action.ref)}`."
+        )
+
+
+def _require_owner_or_secretariat(
+    session: Session, *, team_id: str, actor: Actor, action: Action
+) -> None:
+    holders = roles.role_holders(session, team_id=team_id)
+    if owned_by(action, actor.user_id, holders):
+        return
+    if is_secretariat(session, team_id=team_id, actor=actor):
+        return
+    owners = ", ".join(
+        f"{o.role_code} (<@{holders[o.role_code]}>)" if o.role_code and holders.get(o.role_code)
+        else owner_label(o)
+        for o in action.owners
+    )
+    raise PermissionDenied(
+        f"Only the owners of {format_ref(action.ref)} ({owners}) or the secretariat can "
+        "change it."
+    )
+
+
+def _set_note(action: Action, note: str, now: datetime) -> None:
+    action.latest_note = note
+    action.last_update_at = now
+
+
+def _cannot_move(action: Action, to: ActionStatus) -> str:
+    return (
+        f"{format_ref(action.ref)} is {STATUS_WORDS[action.status]}, so it cannot be "
+        f"marked {STATUS_WORDS[to]}."
+    )
+
+
+STATUS_WORDS = {
+    ActionStatus.NOT_STARTED: "not started",
+    ActionStatus.IN_PROGRESS: "in progress",
+    ActionStatus.COMPLETE: "complete (awaiting closure)",
+    ActionStatus.CLOSED: "closed",
+    ActionStatus.DROPPED: "dropped",
+}
+
+
+def _log(
+    session: Session,
+    action: Action,
+    kind: str,
+    actor: Actor,
+    now: datetime,
+    *,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    note: str | None = None,
+) -> None:
+    session.add(
+        ActionEvent(
+            team_id=action.team_id,
+            action_id=action.id,
+            kind=kind,
+            actor=actor.user_id,
+            at=now,
+            before=before,
+            after=after,
+            note=note,
+        )
+    )
+    session.flush()

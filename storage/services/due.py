@@ -1,0 +1,59 @@
+"""Turn a written due date into a date or a meeting, checking it is not in the past."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from storage.due import DueAtMeetingInMonth, DueAtMeetingOn, DueAtNextMeeting, DueOnDate, DueSpec
+from storage.errors import InvalidChange, NotFound
+from storage.models import Meeting
+from storage.services import meetings
+
+
+@dataclass(frozen=True)
+class ResolvedDue:
+    """Exactly one of the two is set."""
+
+    on: date | None = None
+    meeting: Meeting | None = None
+
+    def day(self, zone: ZoneInfo) -> date:
+        if self.meeting is not None:
+            return self.meeting.starts_at.astimezone(zone).date()
+        assert self.on is not None
+        return self.on
+
+
+NO_NEXT_MEETING = (
+    "There is no next meeting set yet. Ask the secretariat to set it with "
+    "`/actions meeting next <date> <time>`, or give a date such as `by 30/06/2027`."
+)
+
+
+def resolve_due(
+    session: Session, *, team_id: str, spec: DueSpec | None, now: datetime, zone: ZoneInfo
+) -> ResolvedDue:
+    """Resolve a due spec; None means "the next meeting", the usual default."""
+    match spec:
+        case DueOnDate(on=on):
+            if on < now.astimezone(zone).date():
+                raise InvalidChange(f"{on:%d/%m/%Y} is in the past; give a date from today on.")
+            return ResolvedDue(on=on)
+        case None | DueAtNextMeeting():
+            meeting = meetings.next_meeting(session, team_id=team_id, now=now)
+            if meeting is None:
+                raise NotFound(NO_NEXT_MEETING)
+            return ResolvedDue(meeting=meeting)
+        case DueAtMeetingInMonth(year=year, month=month):
+            meeting = meetings.meeting_in_month(
+                session, team_id=team_id, year=year, month=month, zone=zone
+            )
+        case DueAtMeetingOn(on=on):
+            meeting = meetings.meeting_on(session, team_id=team_id, day=on, zone=zone)
+    if meeting.starts_at <= now:
+        raise InvalidChange("That meeting has already taken place; choose a later one.")
+    return ResolvedDue(meeting=meeting)

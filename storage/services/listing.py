@@ -1,0 +1,161 @@
+"""Which actions a list shows, a page at a time, in as few queries as possible."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from storage.models import OPEN_STATUSES, Action, ActionOwner, ActionStatus, Meeting, Role
+from storage.owners import OwnerRef, RoleOwner, UserOwner
+from storage.services import meetings
+from storage.services.meetings import local_day_bounds
+
+PER_PAGE = 10
+
+
+@dataclass(frozen=True)
+class AllOpen:
+    pass
+
+
+@dataclass(frozen=True)
+class Mine:
+    pass
+
+
+@dataclass(frozen=True)
+class ByOwner:
+    owner: OwnerRef
+
+
+@dataclass(frozen=True)
+class Overdue:
+    pass
+
+
+@dataclass(frozen=True)
+class DueNext:
+    pass
+
+
+@dataclass(frozen=True)
+class AtMeeting:
+    on: date
+
+
+ListFilter = AllOpen | Mine | ByOwner | Overdue | DueNext | AtMeeting
+
+
+@dataclass(frozen=True)
+class Page:
+    actions: list[Action]
+    total: int
+    page: int
+    per_page: int
+    heading: str
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def list_actions(
+    session: Session,
+    *,
+    team_id: str,
+    which: ListFilter,
+    user_id: str,
+    now: datetime,
+    zone: ZoneInfo,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Page:
+    """One page of the actions a filter selects, ordered by ref."""
+    query, heading = _query(session, team_id=team_id, which=which, user_id=user_id, now=now,
+                            zone=zone)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    rows = session.scalars(
+        query.order_by(Action.ref).offset((page - 1) * per_page).limit(per_page)
+    )
+    return Page(list(rows), total, page, per_page, heading)
+
+
+def _query(
+    session: Session, *, team_id: str, which: ListFilter, user_id: str, now: datetime,
+    zone: ZoneInfo,
+) -> tuple[Select[tuple[Action]], str]:
+    base = select(Action).where(Action.team_id == team_id)
+    open_only = base.where(Action.status.in_(OPEN_STATUSES))
+    match which:
+        case AllOpen():
+            return open_only, "Open actions"
+        case Mine():
+            return open_only.where(owned_by_user(team_id, user_id)), "Your open actions"
+        case ByOwner(owner=UserOwner(user_id=other)):
+            return open_only.where(owned_by_user(team_id, other)), f"Open actions of <@{other}>"
+        case ByOwner(owner=RoleOwner(code=code)):
+            code = code.upper()
+            return open_only.where(_owned_by_role(code)), f"Open actions of {code}"
+        case Overdue():
+            return _overdue(base, now, zone), "Overdue actions"
+        case DueNext():
+            return _due_by_next(session, open_only, team_id, now, zone)
+        case AtMeeting(on=day):
+            meeting = meetings.meeting_on(session, team_id=team_id, day=day, zone=zone)
+            heading = f"Actions from or due at the meeting of {day:%d/%m/%Y}"
+            return base.where(
+                or_(Action.source_meeting_id == meeting.id, Action.due_meeting_id == meeting.id)
+            ), heading
+    raise AssertionError(f"unknown filter {which!r}")
+
+
+def _owned_by_role(code: str):  # type: ignore[no-untyped-def]
+    return Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_code == code))
+
+
+def owned_by_user(team_id: str, user_id: str):  # type: ignore[no-untyped-def]
+    held = select(Role.code).where(Role.team_id == team_id, Role.holder_user_id == user_id)
+    return Action.id.in_(
+        select(ActionOwner.action_id).where(
+            ActionOwner.team_id == team_id,
+            or_(ActionOwner.user_id == user_id, ActionOwner.role_code.in_(held)),
+        )
+    )
+
+
+def overdue_condition(now: datetime, zone: ZoneInfo):  # type: ignore[no-untyped-def]
+    """Not finished, and its date has passed or its meeting has started."""
+    due_meeting = aliased(Meeting)
+    today = now.astimezone(zone).date()
+    meeting_started = select(due_meeting.id).where(due_meeting.starts_at <= now)
+    return and_(
+        Action.status.in_((ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)),
+        or_(Action.due_date < today, Action.due_meeting_id.in_(meeting_started)),
+    )
+
+
+def _overdue(base: Select[tuple[Action]], now: datetime, zone: ZoneInfo):  # type: ignore[no-untyped-def]
+    return base.where(overdue_condition(now, zone))
+
+
+def _due_by_next(  # type: ignore[no-untyped-def]
+    session: Session, open_only: Select[tuple[Action]], team_id: str, now: datetime,
+    zone: ZoneInfo,
+):
+    meeting = meetings.next_meeting(session, team_id=team_id, now=now)
+    if meeting is None:
+        return open_only.where(False), "Due by the next meeting (no next meeting is set)"
+    _, day_after = local_day_bounds(meeting.starts_at.astimezone(zone).date(), zone)
+    earlier_meetings = select(Meeting.id).where(
+        Meeting.team_id == team_id, Meeting.starts_at < day_after
+    )
+    day = meeting.starts_at.astimezone(zone).date()
+    query = open_only.where(
+        or_(Action.due_date <= day, Action.due_meeting_id.in_(earlier_meetings))
+    )
+    return query, f"Due by the next meeting ({day:%a %-d %b %Y})"

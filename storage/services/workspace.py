@@ -1,0 +1,45 @@
+"""A workspace's first use: its settings row, the usual roles, its first secretariat."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from storage.models import Role, WorkspaceSettings
+from storage.services.people import claim_first_secretariat
+
+# The roles the minutes use, created vacant so actions can name them from day one.
+STANDARD_ROLES = ("PCC", "DPCC", "CEO", "CC", "DCC", "ACC", "CFO")
+
+
+def get_settings(session: Session, *, team_id: str, now: datetime) -> WorkspaceSettings:
+    """This workspace's settings, created with defaults (and standard roles) on first use."""
+    settings = session.get(WorkspaceSettings, team_id)
+    if settings is not None:
+        return settings
+    settings = WorkspaceSettings(
+        team_id=team_id,
+        reminder_lead_days="5,1",
+        send_time="09:00",
+        summary_lead_days=2,
+        digest_weekday=0,
+        reminders_enabled=True,
+        summary_enabled=True,
+        digest_enabled=True,
+        digest_when_empty=False,
+        updated_at=now,
+    )
+    session.add(settings)
+    session.add_all(
+        Role(team_id=team_id, code=code, holder_user_id=None, since=now)
+        for code in STANDARD_ROLES
+    )
+    session.flush()
+    return settings
+
+
+def welcome(session: Session, *, team_id: str, user_id: str, now: datetime) -> bool:
+    """Set the workspace up if new; True when this user just became its secretariat."""
+    get_settings(session, team_id=team_id, now=now)
+    return claim_first_secretariat(session, team_id=team_id, user_id=user_id, now=now)

@@ -1,0 +1,90 @@
+"""Plain, read-only views of actions for renderers and reminders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from storage.models import Action, ActionStatus, Meeting
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    id: int
+    kind: str
+    title: str
+    starts_at: datetime
+    venue: str | None
+
+
+@dataclass(frozen=True)
+class OwnerView:
+    role: str | None  # the role code, when owned through a role
+    user_id: str | None  # the person directly, or the role's current holder (None: vacant)
+
+
+@dataclass(frozen=True)
+class ActionView:
+    id: int
+    ref: int
+    text: str
+    agenda_item: str | None
+    status: ActionStatus
+    owners: tuple[OwnerView, ...]
+    due_day: date | None
+    due_meeting: MeetingView | None
+    original_due_day: date | None  # set only when the due date was revised
+    source_meeting: MeetingView | None
+    created_at: datetime
+    created_by: str
+    last_update_at: datetime
+    latest_note: str | None
+
+    @property
+    def ref_label(self) -> str:
+        return f"A-{self.ref}"
+
+
+def meeting_view(meeting: Meeting | None) -> MeetingView | None:
+    if meeting is None:
+        return None
+    return MeetingView(meeting.id, meeting.kind, meeting.title, meeting.starts_at, meeting.venue)
+
+
+def action_view(action: Action, holders: dict[str, str | None], zone: ZoneInfo) -> ActionView:
+    due_day = _day(action.due_date, action.due_meeting, zone)
+    original = _day(action.original_due_date, action.original_due_meeting, zone)
+    return ActionView(
+        id=action.id,
+        ref=action.ref,
+        text=action.text,
+        agenda_item=action.agenda_item,
+        status=ActionStatus(action.status),
+        owners=tuple(
+            OwnerView(role=o.role_code, user_id=holders.get(o.role_code) if o.role_code
+                      else o.user_id)
+            for o in action.owners
+        ),
+        due_day=due_day,
+        due_meeting=meeting_view(action.due_meeting),
+        original_due_day=original if _revised(action) else None,
+        source_meeting=meeting_view(action.source_meeting),
+        created_at=action.created_at,
+        created_by=action.created_by,
+        last_update_at=action.last_update_at,
+        latest_note=action.latest_note,
+    )
+
+
+def _revised(action: Action) -> bool:
+    return (action.due_date, action.due_meeting_id) != (
+        action.original_due_date,
+        action.original_due_meeting_id,
+    )
+
+
+def _day(on: date | None, meeting: Meeting | None, zone: ZoneInfo) -> date | None:
+    if meeting is not None:
+        return meeting.starts_at.astimezone(zone).date()
+    return on
