@@ -13,7 +13,7 @@ from bot.directory import SlackDirectory
 from bot.parsing import commands as c
 from bot.render import actions as render
 from bot.render import meetings as render_meetings
-from bot.render.common import Reply, section
+from bot.render.common import Reply, context, section
 from bot.render.help import render_help
 from storage.db import transaction
 from storage.due import DueSpec
@@ -66,7 +66,21 @@ def run(command: c.Command, request: Request) -> Outcome:
     if handler is None:
         raise AssertionError(f"no handler for {type(command).__name__}")
     with transaction(request.deps.sessions) as session:
-        return handler(command, request, session)
+        became_secretariat = workspace.welcome(
+            session, team_id=request.team_id, user_id=request.user_id, now=request.now
+        )
+        outcome = handler(command, request, session)
+    if became_secretariat:
+        outcome.reply.blocks.append(context(FIRST_SECRETARIAT))
+        outcome.reply.text += "\n" + FIRST_SECRETARIAT
+    return outcome
+
+
+FIRST_SECRETARIAT = (
+    "You are the first person to use Action Log here, so you are now its secretariat: "
+    "you can close, reopen, drop and reassign actions, revise due dates, and set meetings "
+    "and roles. Add colleagues with `/actions secretariat add @person`."
+)
 
 
 def actor_for(session: Session, request: Request) -> Actor:
@@ -102,9 +116,6 @@ def _help(command: c.Help, request: Request, session: Session) -> Outcome:
 
 
 def _add(command: c.AddAction | RecordFromForm, request: Request, session: Session) -> Outcome:
-    became_secretariat = workspace.welcome(
-        session, team_id=request.team_id, user_id=request.user_id, now=request.now
-    )
     _check_owners(request, command.owners)
     zone = request.deps.timezone
     due = resolve_due(session, team_id=request.team_id, spec=command.due, now=request.now,
@@ -120,7 +131,7 @@ def _add(command: c.AddAction | RecordFromForm, request: Request, session: Sessi
         source_meeting=_source_meeting(session, request, command),
         now=request.now,
     )
-    reply = render.render_recorded(_view(session, request, action), became_secretariat)
+    reply = render.render_recorded(_view(session, request, action))
     return Outcome(reply, _people_affected(session, request, action))
 
 

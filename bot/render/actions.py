@@ -39,7 +39,7 @@ def action_line(action: ActionView, now: datetime, zone: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-def render_recorded(action: ActionView, became_secretariat: bool) -> Reply:
+def render_recorded(action: ActionView) -> Reply:
     due = due_words(action)
     item = f" (item {escape(action.agenda_item)})" if action.agenda_item else ""
     source = (
@@ -49,17 +49,7 @@ def render_recorded(action: ActionView, became_secretariat: bool) -> Reply:
         f":white_check_mark: Recorded *{action.ref_label}*{item}{source}: "
         f"{owners_words(action)} to {escape(action.text)}. Due {due}."
     )
-    blocks: list[Block] = [section(text)]
-    if became_secretariat:
-        blocks.append(context(_FIRST_SECRETARIAT))
-    return Reply(text=text, blocks=blocks)
-
-
-_FIRST_SECRETARIAT = (
-    "You are the first person to use Action Log here, so you are now its secretariat: "
-    "you can close, reopen, drop and reassign actions, revise due dates, and set meetings "
-    "and roles. Add colleagues with `/actions secretariat add @person`."
-)
+    return Reply(text=text, blocks=[section(text)])
 
 
 def render_changed(action: ActionView, what: str, now: datetime, zone: ZoneInfo) -> Reply:
@@ -84,11 +74,15 @@ def render_list(
     blocks: list[Block] = [header(f"{heading} ({total})")]
     blocks += [section(action_line(a, now, zone)) for a in actions]
     if pages > 1:
-        footer = f"Page {page} of {pages}, {total} actions in all."
+        footer = f"Page {page} of {pages}, {_count(total)} in all."
         if next_page_command:
             footer += f" Next: `{next_page_command}`"
         blocks.append(context(footer))
-    return Reply(text=f"{heading}: {total} actions", blocks=blocks)
+    return Reply(text=f"{heading}: {_count(total)}", blocks=blocks)
+
+
+def _count(total: int) -> str:
+    return f"{total} action" if total == 1 else f"{total} actions"
 
 
 def render_show(
@@ -115,7 +109,7 @@ def render_show(
     if len(blocks) > 50:
         dropped = len(blocks) - 49
         blocks = blocks[:49] + [context(f"{dropped} older history sections not shown.")]
-    return Reply(text=f"{action.ref_label}: {action.text}", blocks=blocks)
+    return Reply(text=f"{action.ref_label}: {escape(action.text)}", blocks=blocks)
 
 
 _EVENT_WORDS = {
