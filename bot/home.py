@@ -50,6 +50,7 @@ class HomeRefresher:
         for user_id in sorted(set(user_ids)):
             try:
                 self.publish(team_id, user_id)
-            except SlackApiError as exc:
+            except (SlackApiError, OSError) as exc:
+                error = exc.response.get("error") if isinstance(exc, SlackApiError) else str(exc)
                 log.warning("home not refreshed", extra={"fields": {
-                    "user": user_id, "error": exc.response.get("error")}})
+                    "user": user_id, "error": error}})
