@@ -8,6 +8,10 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import listeners
@@ -16,6 +20,8 @@ from bot.settings import Settings
 from reminders.clock import Clock
 
 WEB_API_TIMEOUT_SECONDS = 10
+RATE_LIMIT_RETRIES = 10
+SERVER_ERROR_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -28,9 +34,20 @@ class Deps:
 
 
 def make_web_client(settings: Settings) -> WebClient:
-    """A Web API client for the configured base URL (Slack, the stand-in or GovSlack)."""
+    """A Web API client for the configured base URL (Slack, the stand-in or GovSlack).
+
+    It waits out 429s for as long as Retry-After says and retries 5xx answers and
+    dropped connections a few times with backoff.
+    """
     token = settings.SLACK_BOT_TOKEN.get_secret_value() if settings.SLACK_BOT_TOKEN else None
-    return WebClient(token=token, base_url=settings.SLACK_API_URL, timeout=WEB_API_TIMEOUT_SECONDS)
+    client = WebClient(
+        token=token, base_url=settings.SLACK_API_URL, timeout=WEB_API_TIMEOUT_SECONDS
+    )
+    client.retry_handlers.extend([
+        RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
+    ])
+    return client
 
 
 def build_app(settings: Settings, deps: Deps, *, client: WebClient | None = None) -> App:

@@ -7,6 +7,7 @@ import contextlib
 import signal
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.error import BoltError
@@ -14,11 +15,16 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.app import Deps, build_app
+from bot.app import make_web_client
+from bot.dry_run import describe_plan
 from bot.http import SlackWsgiApp, make_server, stop_server
 from bot.log import configure_logging
-from bot.settings import Settings, SettingsError, load_settings
+from bot.messenger import SlackMessenger
+from bot.runtime import build_runtime, instance_id
+from bot.settings import HOW_TO_FIX, Settings, SettingsError, load_settings
 from reminders.clock import SystemClock
+from reminders.scheduler import start_scheduler
+from reminders.service import ReminderService
 from storage import schema
 from storage.db import make_engine, make_session_factory
 
@@ -63,6 +69,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     migrate.add_argument("--revision", default="head", help="target revision (default: head)")
     migrate.set_defaults(handler=_migrate)
+
+    reminders = commands.add_parser(
+        "reminders", help="owner reminders, the pre-meeting summary and the weekly digest",
+    )
+    reminders_commands = reminders.add_subparsers(title="commands", metavar="COMMAND")
+    round_ = reminders_commands.add_parser(
+        "run",
+        help="run one round of whatever is due, exactly as the scheduler would",
+        description="Send every reminder, summary and digest due at TIME that has not been "
+        "sent yet. Safe to run at any time, from cron or by hand: nothing is sent twice.",
+    )
+    round_.add_argument(
+        "--at", metavar="TIME", type=_parse_at,
+        help="the moment to run as, e.g. '2026-11-19 09:00' (ACTIONLOG_TIMEZONE) or ISO "
+        "8601 with an offset; default: now",
+    )
+    round_.add_argument("--dry-run", action="store_true",
+                        help="print who would get what, and send nothing")
+    round_.set_defaults(handler=_reminders_run)
     return parser
 
 
@@ -101,16 +126,73 @@ def _run(args: argparse.Namespace) -> int:
             f"the database schema is at {schema.current_revision(engine) or 'empty'} but this "
             f"version needs {schema.head_revision()}: run 'actionlog migrate' first"
         )
-    deps = Deps(
-        sessions=make_session_factory(engine), clock=SystemClock(), timezone=settings.timezone
-    )
     try:
-        app = build_app(settings, deps)
+        runtime = build_runtime(settings, make_session_factory(engine), SystemClock())
     except (BoltError, SlackApiError) as exc:
         raise CliError(f"Slack did not accept SLACK_BOT_TOKEN ({_slack_reason(exc)})") from None
-    if settings.socket_mode:
-        return _serve_socket_mode(app, settings)
-    return _serve_http(SlackWsgiApp(app, health_check=lambda: _database_ok(engine)), settings, args)
+    except OSError as exc:
+        raise CliError(
+            f"cannot reach Slack at SLACK_API_URL ({type(exc).__name__}): check the URL "
+            "and the network"
+        ) from None
+    scheduler = start_scheduler(runtime.reminders)
+    try:
+        if settings.socket_mode:
+            return _serve_socket_mode(runtime.app, settings)
+        wsgi = SlackWsgiApp(runtime.app, health_check=lambda: _database_ok(engine))
+        return _serve_http(wsgi, settings, args)
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def _parse_at(text: str) -> datetime:
+    """A time given on the command line; naive times are in ACTIONLOG_TIMEZONE."""
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time; write it like '2026-11-19 09:00'"
+        ) from None
+
+
+def _reminders_run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    configure_logging(settings.secrets())
+    engine = _engine(settings)
+    if not schema.is_up_to_date(engine):
+        raise CliError("the database schema is behind: run 'actionlog migrate' first")
+    at = args.at or datetime.now(UTC)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=settings.timezone)
+    sessions = make_session_factory(engine)
+    if args.dry_run:
+        service = ReminderService(sessions, _NoMessenger(), SystemClock(), settings.timezone,
+                                  instance_id())
+        print(describe_plan(service.plan(at), sessions))
+        return 0
+    if settings.SLACK_BOT_TOKEN is None:
+        raise SettingsError(f"SLACK_BOT_TOKEN is missing: {HOW_TO_FIX['SLACK_BOT_TOKEN']}.")
+    clock = SystemClock()
+    messenger = SlackMessenger(make_web_client(settings), clock, settings.timezone)
+    service = ReminderService(sessions, messenger, clock, settings.timezone, instance_id())
+    reports = service.run_due(at)
+    sent = sum(len(r.sent) for r in reports.values())
+    failed = [f for r in reports.values() for f in r.failed]
+    skipped = sum(len(r.skipped) for r in reports.values())
+    print(f"sent {sent}, already sent {skipped}, failed {len(failed)}")
+    for key, error in failed:
+        print(f"  failed: {key}: {error}")
+    return 1 if failed else 0
+
+
+class _NoMessenger:
+    """A dry run plans only; anything trying to send is a bug."""
+
+    def send(self, *args: object) -> str:
+        raise AssertionError("a dry run sends nothing")
+
+    def find_sent(self, *args: object) -> str | None:
+        raise AssertionError("a dry run sends nothing")
 
 
 def _serve_http(wsgi: SlackWsgiApp, settings: Settings, args: argparse.Namespace) -> int:

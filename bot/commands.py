@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
@@ -13,16 +13,20 @@ from bot.directory import SlackDirectory
 from bot.parsing import commands as c
 from bot.render import actions as render
 from bot.render import meetings as render_meetings
+from bot.render import reminders as render_reminders
 from bot.render.common import Reply, context, section
 from bot.render.help import render_help
+from reminders import planner
+from reminders.messages import MoreTimeRequest
 from storage.db import transaction
 from storage.due import DueSpec
+from storage.errors import NotFound
 from storage.models import ActionStatus, Meeting
 from storage.owners import OwnerRef, UserOwner
 from storage.services import actions, listing, meetings, people, roles, workspace
-from storage.services.due import resolve_due
+from storage.services.due import NO_NEXT_MEETING, resolve_due
 from storage.services.people import Actor
-from storage.views import action_view
+from storage.views import action_view, meeting_view
 
 if TYPE_CHECKING:
     from bot.app import Deps
@@ -53,11 +57,22 @@ class RecordFromForm:
     source_meeting_id: int | None
 
 
+@dataclass(frozen=True)
+class RequestMoreTime:
+    """From the "Need more time" form: a new date and a reason, for the secretariat."""
+
+    ref: int
+    new_date: date
+    reason: str
+
+
 @dataclass
 class Outcome:
     reply: Reply
     # People whose Home tab shows something this command changed.
     changed_for: set[str] = field(default_factory=set)
+    # Messages for other people, by user id.
+    notify: list[tuple[str, Reply]] = field(default_factory=list)
 
 
 def run(command: c.Command, request: Request) -> Outcome:
@@ -301,6 +316,54 @@ def _secretariat_group(
     return Outcome(Reply(text=text, blocks=[section(text)]))
 
 
+def _show_settings(command: c.ShowSettings, request: Request, session: Session) -> Outcome:
+    settings = workspace.get_settings(session, team_id=request.team_id, now=request.now)
+    return Outcome(render_meetings.render_settings(settings))
+
+
+def _change_setting(command: c.ChangeSetting, request: Request, session: Session) -> Outcome:
+    settings = workspace.change_setting(
+        session, team_id=request.team_id, actor=actor_for(session, request), name=command.name,
+        value=command.value, now=request.now,
+    )
+    return Outcome(render_meetings.render_settings(settings, changed=True))
+
+
+def _summary(command: c.Summary, request: Request, session: Session) -> Outcome:
+    """The pre-meeting status summary, on demand, for the next meeting."""
+    meeting = meetings.next_meeting(session, team_id=request.team_id, now=request.now)
+    if meeting is None:
+        raise NotFound(NO_NEXT_MEETING)
+    zone = request.deps.timezone
+    holders = roles.role_holders(session, team_id=request.team_id)
+    live = planner.live_actions(session, request.team_id, holders, zone, since=request.now)
+    view = meeting_view(meeting)
+    assert view is not None
+    summary = planner.build_summary(view, live, request.now, zone)
+    return Outcome(render_reminders.render_meeting_summary(summary, request.now, zone))
+
+
+def _more_time(command: RequestMoreTime, request: Request, session: Session) -> Outcome:
+    action = actions.get_action(session, team_id=request.team_id, ref=command.ref)
+    today = request.now.astimezone(request.deps.timezone).date()
+    actions.request_more_time(
+        session, team_id=request.team_id, actor=actor_for(session, request), action=action,
+        new_date=command.new_date, reason=command.reason, now=request.now, today=today,
+    )
+    view = _view(session, request, action)
+    message = MoreTimeRequest(view, request.user_id, command.new_date, command.reason)
+    to_secretariat = render_reminders.render_more_time_request(
+        message, request.now, request.deps.timezone
+    )
+    members = people.secretariat_user_ids(session, team_id=request.team_id)
+    text = (
+        f"Your request for more time on {view.ref_label} was sent to the secretariat. "
+        "The due date stays as it is until they change it."
+    )
+    return Outcome(Reply(text=text, blocks=[section(text)]),
+                   notify=[(m, to_secretariat) for m in members])
+
+
 HANDLERS: dict[type, Callable[..., Outcome]] = {
     c.Help: _help,
     c.AddAction: _add,
@@ -323,4 +386,8 @@ HANDLERS: dict[type, Callable[..., Outcome]] = {
     c.ListRoles: _list_roles,
     c.AddSecretariat: _add_secretariat,
     c.SetSecretariatGroup: _secretariat_group,
+    c.ShowSettings: _show_settings,
+    c.ChangeSetting: _change_setting,
+    c.Summary: _summary,
+    RequestMoreTime: _more_time,
 }

@@ -107,6 +107,7 @@ class Action(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_by: Mapped[str | None] = mapped_column(USER_ID)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # owner said done
     # Denormalised from the event log so lists and reminder planning need no extra query.
     last_update_at: Mapped[datetime] = mapped_column(UTCDateTime())
     latest_note: Mapped[str | None] = mapped_column(Text)
@@ -247,6 +248,7 @@ class WorkspaceSettings(Base):
     summary_enabled: Mapped[bool] = mapped_column(default=True)
     digest_enabled: Mapped[bool] = mapped_column(default=True)
     digest_when_empty: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

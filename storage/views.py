@@ -40,6 +40,8 @@ class ActionView:
     created_by: str
     last_update_at: datetime
     latest_note: str | None
+    completed_at: datetime | None = None
+    closed_at: datetime | None = None
 
     @property
     def ref_label(self) -> str:
@@ -74,6 +76,8 @@ def action_view(action: Action, holders: dict[str, str | None], zone: ZoneInfo) 
         created_by=action.created_by,
         last_update_at=action.last_update_at,
         latest_note=action.latest_note,
+        completed_at=action.completed_at,
+        closed_at=action.closed_at,
     )
 
 

@@ -43,6 +43,18 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
         ack()
         change(body, client, c.DoneAction(ref=int(action["value"])))
 
+    @app.action(ActionId.NEED_MORE_TIME)
+    def on_need_more_time(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                          client: WebClient) -> None:
+        ack()
+        ref = int(action["value"])
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=note_form(ref, callback_id=CallbackId.NEED_MORE_TIME,
+                           title=f"More time for A-{ref}", label="Why is more time needed?",
+                           with_date=True),
+        )
+
     @app.action(ActionId.ADD_UPDATE)
     def on_add_update(ack: Ack, body: dict[str, Any], action: dict[str, Any],
                       client: WebClient) -> None:

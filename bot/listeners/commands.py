@@ -39,6 +39,9 @@ USAGE_KEY: dict[type, str] = {
     c.ListRoles: "roles",
     c.AddSecretariat: "secretariat",
     c.SetSecretariatGroup: "secretariat",
+    c.ShowSettings: "settings",
+    c.ChangeSetting: "settings",
+    c.Summary: "summary",
 }
 
 

@@ -86,6 +86,29 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
         home.refresh(team_id, outcome.changed_for)
 
 
+    @app.view(CallbackId.NEED_MORE_TIME)
+    def on_more_time_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                               client: WebClient) -> None:
+        values = view["state"]["values"]
+        ref = json.loads(view.get("private_metadata") or "{}").get("ref")
+        new_date = _value(values, BlockId.NEW_DATE)
+        if not new_date:
+            ack(response_action="errors", errors={BlockId.NEW_DATE: "Choose the new date."})
+            return
+        command = commands.RequestMoreTime(int(ref), date.fromisoformat(new_date),
+                                           _value(values, BlockId.REASON) or "")
+        team_id, user_id = body["team"]["id"], body["user"]["id"]
+        try:
+            outcome = commands.run(command, commands.Request(team_id, user_id, deps, directory))
+        except ServiceError as exc:
+            ack(response_action="errors", errors={BlockId.REASON: exc.message[:300]})
+            return
+        ack()
+        client.chat_postMessage(channel=user_id, **outcome.reply.payload())
+        for member, reply in outcome.notify:
+            client.chat_postMessage(channel=member, **reply.payload())
+
+
 class _FieldError(Exception):
     def __init__(self, block_id: str, message: str) -> None:
         super().__init__(message)

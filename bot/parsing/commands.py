@@ -71,6 +71,10 @@ USAGE: dict[str, str] = {
     "roles": "/actions roles",
     "summary": "/actions summary",
     "secretariat": "/actions secretariat add @person · /actions secretariat group @group",
+    "settings": (
+        "/actions settings [channel #team | reminders 5,1 | reminders off | time 09:00 | "
+        "summary 2 | summary off | digest monday | digest off | digest empty on]"
+    ),
     "help": "/actions help",
 }
 
@@ -87,6 +91,7 @@ HELP_TEXT = """\
 • `meeting next 26/11/2026 10:00 Thematic: Covid-19 at Hindlip` · `meeting list`
 • `role DCC @name` · `role DCC none` · `roles` · `summary`
 • `secretariat add @name` · `secretariat group @group` (who may close and set meetings)
+• `settings` shows when reminders, the summary and the digest go out; `settings channel #team`
 Dates are day first: 30/06/2027, 30 Jun 2027, friday, in 2 weeks, next meeting, \
 the November meeting."""
 
@@ -237,6 +242,19 @@ class SetSecretariatGroup:
     group_id: str | None
 
 
+@dataclass(frozen=True)
+class ShowSettings:
+    """Show the reminder, summary and digest settings."""
+
+
+@dataclass(frozen=True)
+class ChangeSetting:
+    """Change one setting; ``name`` is a WorkspaceSettings field."""
+
+    name: str
+    value: str | int | bool
+
+
 Command = (
     Help
     | OpenForm
@@ -258,6 +276,8 @@ Command = (
     | Summary
     | AddSecretariat
     | SetSecretariatGroup
+    | ShowSettings
+    | ChangeSetting
 )
 
 
@@ -684,6 +704,42 @@ def _role(args: str, today: date) -> Command:
     return SetRole(code, user_id)
 
 
+_CHANNEL_RE = re.compile(r"<#(?P<id>[CG][A-Z0-9]+)(?:\|[^>]*)?>")
+_ON_OFF = {"on": True, "off": False, "yes": True, "no": False}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _settings(args: str, today: date) -> Command:
+    """`settings` shows them; `settings <what> <value>` changes one."""
+    words = args.lower().split()
+    if not words:
+        return ShowSettings()
+    what, rest = words[0], words[1:]
+    if what == "channel" and len(rest) == 1:
+        match = _CHANNEL_RE.fullmatch(args.split()[1])
+        if match is None:
+            raise _Invalid("Pick the channel from the # list: `settings channel #team`.")
+        return ChangeSetting("team_channel_id", match["id"])
+    if what in ("reminders", "summary", "digest") and len(rest) == 1 and rest[0] in _ON_OFF:
+        field = {"reminders": "reminders_enabled", "summary": "summary_enabled",
+                 "digest": "digest_enabled"}[what]
+        return ChangeSetting(field, _ON_OFF[rest[0]])
+    if what == "reminders" and len(rest) == 1 and re.fullmatch(r"[0-9]{1,2}(,[0-9]{1,2})*",
+                                                               rest[0]):
+        return ChangeSetting("reminder_lead_days", rest[0])
+    if what == "time" and len(rest) == 1 and re.fullmatch(r"[0-9]{1,2}:[0-9]{2}", rest[0]):
+        hours, minutes = (int(p) for p in rest[0].split(":"))
+        if hours < 24 and minutes < 60:
+            return ChangeSetting("send_time", f"{hours:02d}:{minutes:02d}")
+    if what == "summary" and len(rest) == 1 and rest[0].isdigit() and int(rest[0]) <= 20:
+        return ChangeSetting("summary_lead_days", int(rest[0]))
+    if what == "digest" and len(rest) == 1 and rest[0] in _WEEKDAYS:
+        return ChangeSetting("digest_weekday", _WEEKDAYS.index(rest[0]))
+    if what == "digest" and len(rest) == 2 and rest[0] == "empty" and rest[1] in _ON_OFF:
+        return ChangeSetting("digest_when_empty", _ON_OFF[rest[1]])
+    raise _Invalid(f"I can't change {quote(args)}. These work:")
+
+
 _SUBTEAM_RE = re.compile(r"<!subteam\^(?P<id>[A-Z0-9]+)(?:\|[^>]*)?>")
 
 
@@ -734,4 +790,5 @@ _PARSERS: dict[str, Callable[[str, date], Command]] = {
     "roles": _roles,
     "summary": _summary,
     "secretariat": _secretariat,
+    "settings": _settings,
 }

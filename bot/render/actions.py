@@ -118,6 +118,7 @@ _EVENT_WORDS = {
     "status": "changed the status",
     "due_revised": "revised the due date",
     "reassigned": "reassigned it",
+    "more_time_requested": "asked for more time",
 }
 
 
@@ -135,6 +136,8 @@ def _event_line(event: ActionEvent, zone: ZoneInfo) -> str:
 def _change_words(event: ActionEvent) -> str:
     before, after = event.before or {}, event.after or {}
     parts = []
+    if "requested_due" in after:
+        return f"until {after['requested_due']}"
     for key, label in (("status", "status"), ("due_date", "due"), ("owners", "owners")):
         if key in before and before.get(key) != after.get(key):
             parts.append(f"{label} {_value(before.get(key))} → {_value(after.get(key))}")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.render.common import Reply, escape, section
 from bot.render.words import meeting_words, time_words
-from storage.models import Meeting, Role
+from storage.models import Meeting, Role, WorkspaceSettings
 from storage.views import meeting_view
 
 
@@ -50,4 +50,34 @@ def render_roles(roles: Sequence[Role]) -> Reply:
 def render_secretariat(members: Sequence[str], added_user: str, added: bool) -> Reply:
     first = f"<@{added_user}> is now secretariat." if added else f"<@{added_user}> already was."
     text = f"{first} Secretariat: " + ", ".join(f"<@{m}>" for m in members)
+    return Reply(text=text, blocks=[section(text)])
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def render_settings(settings: WorkspaceSettings, changed: bool = False) -> Reply:
+    """When reminders, the summary and the digest go out, and where."""
+    def on(flag: bool) -> str:
+        return "on" if flag else "*off*"
+
+    leads = " and ".join(settings.reminder_lead_days.split(","))
+    channel = f"<#{settings.team_channel_id}>" if settings.team_channel_id else (
+        "*not set*: choose one with `/actions settings channel #team`"
+    )
+    lines = [
+        ":white_check_mark: Setting changed." if changed else "*Action Log settings*",
+        f"• Team channel: {channel}",
+        f"• Owner reminders ({on(settings.reminders_enabled)}): {leads} working days before "
+        f"each meeting, at {settings.send_time}",
+        f"• Status summary ({on(settings.summary_enabled)}): {settings.summary_lead_days} "
+        f"working days before each meeting, at {settings.send_time}, to the channel and "
+        "the secretariat",
+        f"• Weekly digest ({on(settings.digest_enabled)}): "
+        f"{WEEKDAY_NAMES[settings.digest_weekday]}s at {settings.send_time} to the channel"
+        + (", even when there is nothing to say" if settings.digest_when_empty else ""),
+        "Change with `/actions settings reminders 5,1`, `time 09:00`, `summary 2`, "
+        "`digest monday`, `digest off`, `digest empty on`.",
+    ]
+    text = "\n".join(lines)
     return Reply(text=text, blocks=[section(text)])

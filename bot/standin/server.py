@@ -193,6 +193,8 @@ class SlackStandIn:
         self._users: dict[str, _User] = {}
         self._usergroups: dict[str, list[str]] = {}
         self._channels: dict[str, dict[str, Any]] = {}
+        # Messages posted so far, per channel, oldest first: conversations.history reads them.
+        self._history: dict[str, list[dict[str, Any]]] = {}
         self._last_ts = 0
         self._next_serial = 0
         self.add_user(bot_user_id, "actionlog", real_name="Action Log", is_bot=True)
@@ -210,6 +212,7 @@ class SlackStandIn:
             "users.list": self._users_list,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "conversations.history": self._conversations_history,
             "usergroups.users.list": self._usergroups_users_list,
             "team.info": self._team_info,
         }
@@ -534,7 +537,29 @@ class SlackStandIn:
         channel = self._resolve_channel(str(args["channel"]))
         check_message(args)
         ts = self._next_ts()
-        return {"channel": channel, "ts": ts, "message": self._message(args, ts)}
+        message = self._message(args, ts)
+        with self._lock:
+            self._history.setdefault(channel, []).append(message)
+        return {"channel": channel, "ts": ts, "message": message}
+
+    def _conversations_history(self, args: Args) -> dict[str, Any]:
+        """Newest first, like Slack; metadata only when asked for."""
+        oldest = float(args.get("oldest") or 0)
+        with self._lock:
+            found = [m for m in self._history.get(str(args.get("channel")), [])
+                     if float(m["ts"]) > oldest]
+        wanted = str(args.get("include_all_metadata", "")).lower() in ("true", "1")
+        limit = int(args.get("limit") or 100)
+        messages = [m if wanted else {k: v for k, v in m.items() if k != "metadata"}
+                    for m in reversed(found)][:limit]
+        return {"messages": messages, "has_more": len(found) > limit}
+
+    def messages_in(self, channel: str) -> list[dict[str, Any]]:
+        """Messages posted to a channel (a user id means the DM with them), oldest first."""
+        if channel[:1] in ("U", "W"):
+            channel = "D" + channel
+        with self._lock:
+            return list(self._history.get(channel, []))
 
     def _chat_post_ephemeral(self, args: Args) -> dict[str, Any]:
         self._resolve_channel(str(args["channel"]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -128,6 +128,8 @@ def change_status(
         require_secretariat(session, team_id=team_id, actor=actor, doing=_VERB[to])
         _check_secretariat_move(action, to, note)
     action.status = to
+    if to == ActionStatus.COMPLETE:
+        action.completed_at = now
     if to in (ActionStatus.CLOSED, ActionStatus.DROPPED):
         action.closed_by, action.closed_at = actor.user_id, now
     elif before["status"] in (ActionStatus.CLOSED, ActionStatus.DROPPED):
@@ -166,7 +168,7 @@ def reopen(
         raise InvalidChange(f"{format_ref(action.ref)} is already open.")
     before = snapshot(action)
     action.status = ActionStatus.IN_PROGRESS
-    action.closed_by = action.closed_at = None
+    action.closed_by = action.closed_at = action.completed_at = None
     note = (note or "").strip() or None
     if note:
         _set_note(action, note, now)
@@ -210,6 +212,22 @@ def reassign(
     action.last_update_at = now
     session.flush()
     _log(session, action, "reassigned", actor, now, before=before, after=snapshot(action))
+    return action
+
+
+def request_more_time(
+    session: Session, *, team_id: str, actor: Actor, action: Action, new_date: date,
+    reason: str, now: datetime, today: date,
+) -> Action:
+    """An owner asks for a later date: recorded in the history, the due date unchanged."""
+    _require_owner_or_secretariat(session, team_id=team_id, actor=actor, action=action)
+    _require_open(action, doing="ask for more time on")
+    reason = reason.strip()
+    _check_text(reason, what="The reason", limit=NOTE_LIMIT)
+    if new_date <= today:
+        raise InvalidChange("Ask for a date after today.")
+    _log(session, action, "more_time_requested", actor, now, before=None,
+         after={"requested_due": new_date.isoformat()}, note=reason)
     return action
 
 

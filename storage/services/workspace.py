@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from storage.errors import InvalidChange
 from storage.models import Role, WorkspaceSettings
-from storage.services.people import claim_first_secretariat
+from storage.services.people import Actor, claim_first_secretariat, require_secretariat
 
 # The roles the minutes use, created vacant so actions can name them from day one.
 STANDARD_ROLES = ("PCC", "DPCC", "CEO", "CC", "DCC", "ACC", "CFO")
@@ -28,6 +29,7 @@ def get_settings(session: Session, *, team_id: str, now: datetime) -> WorkspaceS
         summary_enabled=True,
         digest_enabled=True,
         digest_when_empty=False,
+        created_at=now,
         updated_at=now,
     )
     session.add(settings)
@@ -43,3 +45,30 @@ def welcome(session: Session, *, team_id: str, user_id: str, now: datetime) -> b
     """Set the workspace up if new; True when this user just became its secretariat."""
     get_settings(session, team_id=team_id, now=now)
     return claim_first_secretariat(session, team_id=team_id, user_id=user_id, now=now)
+
+
+SETTING_LIMITS = {"reminder_lead_days": 20, "summary_lead_days": 20}
+CHANGEABLE = {
+    "team_channel_id", "reminder_lead_days", "send_time", "summary_lead_days",
+    "digest_weekday", "reminders_enabled", "summary_enabled", "digest_enabled",
+    "digest_when_empty",
+}
+
+
+def change_setting(
+    session: Session, *, team_id: str, actor: Actor, name: str, value: object, now: datetime
+) -> WorkspaceSettings:
+    """Change one setting; only the secretariat may."""
+    require_secretariat(session, team_id=team_id, actor=actor, doing="change the settings")
+    if name not in CHANGEABLE:
+        raise InvalidChange(f"There is no setting called {name}.")
+    if name == "reminder_lead_days":
+        days = sorted({int(n) for n in str(value).split(",")}, reverse=True)
+        if any(n > SETTING_LIMITS[name] for n in days):
+            raise InvalidChange("Reminders can go at most 20 working days before a meeting.")
+        value = ",".join(str(n) for n in days)
+    settings = get_settings(session, team_id=team_id, now=now)
+    setattr(settings, name, value)
+    settings.updated_at = now
+    session.flush()
+    return settings

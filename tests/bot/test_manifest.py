@@ -39,6 +39,10 @@ def test_only_used_scopes() -> None:
         "chat:write": "chat_postMessage",
         "users:read": "users_info",
         "usergroups:read": "usergroups_users_list",
+        "im:write": "conversations_open",
+        "im:history": "conversations_history",
+        "channels:history": "conversations_history",
+        "groups:history": "conversations_history",
     }
     scopes = _manifest()["oauth_config"]["scopes"]["bot"]
     assert sorted(scopes) == sorted(needs)

@@ -6,17 +6,17 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import Deps, build_app
 from bot.http import SlackWsgiApp, make_server, stop_server
+from bot.runtime import build_runtime
 from bot.settings import Settings
 from bot.standin.server import SlackStandIn
 from bot.standin.signed_client import SignedSlackClient
 from reminders.clock import ManualClock
+from reminders.service import ReminderService
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-test-token-0001"
@@ -31,6 +31,7 @@ class RunningBot:
     slack: SignedSlackClient
     sessions: sessionmaker[Session]
     clock: ManualClock
+    reminders: ReminderService
 
 
 def bot_settings(standin: SlackStandIn, database_url: str) -> Settings:
@@ -50,8 +51,8 @@ def running_bot(
     """Start the stand-in and the bot's HTTP server; stop both afterwards."""
     with SlackStandIn(team_id=TEAM) as standin:
         settings = bot_settings(standin, database_url)
-        deps = Deps(sessions=sessions, clock=clock, timezone=ZoneInfo("Europe/London"))
-        app = build_app(settings, deps)
+        runtime = build_runtime(settings, sessions, clock)
+        app = runtime.app
         server = make_server(
             SlackWsgiApp(app, health_check=lambda: True), host="127.0.0.1", port=0
         )
@@ -66,7 +67,7 @@ def running_bot(
             response_url_factory=lambda: standin.response_url(str(next(counter))),
         )
         try:
-            yield RunningBot(url, app, standin, slack, sessions, clock)
+            yield RunningBot(url, app, standin, slack, sessions, clock, runtime.reminders)
         finally:
             slack.close()
             stop_server(server)

@@ -1,0 +1,390 @@
+"""Messages sent on a schedule: owner reminders, reports to the secretariat, summaries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+
+from bot.ids import ActionId
+from bot.render.actions import action_line
+from bot.render.common import (
+    HEADER_TEXT_LIMIT,
+    MESSAGE_BLOCK_LIMIT,
+    SECTION_TEXT_LIMIT,
+    Reply,
+    context,
+    escape,
+    header,
+    section,
+)
+from bot.render.words import (
+    day_words,
+    due_words,
+    meeting_words,
+    owner_words,
+    owners_words,
+    status_words,
+    time_words,
+)
+from reminders.messages import (
+    DigestOwner,
+    FailureReport,
+    MeetingSummary,
+    MoreTimeRequest,
+    OwnerReminder,
+    Unreachable,
+    UnreachableReport,
+    WeeklyDigest,
+)
+from reminders.rag import RAG_EMOJI, Rag, is_overdue, rag_for
+from storage.views import ActionView, MeetingView
+
+# Sections are packed to this size, below Slack's 3,000, so one long line never tips them over.
+PACK_LIMIT = 2800
+SHORT_TEXT = 120
+LONG_TEXT = 500
+NOTE_TEXT = 300
+REASON_TEXT = 1500
+# Lines listed per owner and part before "…and N more", so one owner fits one section.
+ITEMS_PER_PART = 10
+
+
+def render_owner_reminder(reminder: OwnerReminder, now: datetime, zone: ZoneInfo) -> Reply:
+    """An owner's direct message before a meeting: each open action with response buttons."""
+    actions = sorted(reminder.actions, key=lambda a: _urgency(a, now, zone))
+    total = len(actions)
+    intro = (
+        f"Ahead of {meeting_words(reminder.meeting)} on "
+        f"{time_words(reminder.meeting.starts_at, zone)}, here are your open actions ({total})."
+    )
+    overdue = sum(1 for a in actions if is_overdue(a, now, zone))
+    first = f":wave: Hello <@{reminder.user_id}>. {intro}"
+    if overdue:
+        first += f"\n{RAG_EMOJI[Rag.RED]} *{overdue} overdue*, listed first."
+    if not actions:
+        first = f":wave: Hello <@{reminder.user_id}>. You have no open actions due by then."
+    blocks: list[Block] = [section(first)]
+    footer = context(
+        "*Add update* says how it is going, *Mark complete* tells the secretariat it is done, "
+        "*Need more time* asks them for a later date."
+    )
+    fixed = len(blocks) + 1  # intro and footer
+    shown = total
+    if fixed + 2 * total > MESSAGE_BLOCK_LIMIT:
+        shown = (MESSAGE_BLOCK_LIMIT - fixed - 1) // 2
+    for action in actions[:shown]:
+        blocks.append(section(_fit(action_line(action, now, zone), SECTION_TEXT_LIMIT)))
+        blocks.append(reminder_buttons(action))
+    if actions:
+        blocks.append(footer)
+    if shown < total:
+        blocks.append(context(f"{total - shown} more not shown: see `/actions list mine`"))
+    return Reply(text=_fit(intro, SECTION_TEXT_LIMIT), blocks=blocks)
+
+
+def reminder_buttons(action: ActionView) -> ActionsBlock:
+    """An owner's three answers to a reminder; the value is the action's ref."""
+    value = str(action.ref)
+    return ActionsBlock(
+        block_id=f"remind_{action.ref}",
+        elements=[
+            ButtonElement(text="Add update", action_id=ActionId.ADD_UPDATE, value=value),
+            ButtonElement(
+                text="Mark complete",
+                action_id=ActionId.MARK_COMPLETE,
+                value=value,
+                style="primary",
+            ),
+            ButtonElement(text="Need more time", action_id=ActionId.NEED_MORE_TIME, value=value),
+        ],
+    )
+
+
+def render_unreachable_report(report: UnreachableReport, now: datetime, zone: ZoneInfo) -> Reply:
+    """For the secretariat: owners nobody could remind, why, and how to put it right."""
+    meeting = f"{meeting_words(report.meeting)} on {time_words(report.meeting.starts_at, zone)}"
+    count = len(report.unreachable)
+    if not count:
+        text = f"Every owner was reminded ahead of {meeting}."
+        return Reply(text=text, blocks=[section(f":white_check_mark: {text}")])
+    text = f"{_plural(count, 'owner')} could not be reminded ahead of {meeting}."
+    blocks: list[Block] = [header("Reminders not delivered"), section(f":warning: {text}")]
+    entries = [_unreachable_entry(u) for u in report.unreachable]
+    room = MESSAGE_BLOCK_LIMIT - len(blocks) - 1
+    chunks, placed = _pack(entries, room)
+    blocks += [section(c) for c in chunks]
+    if placed < count:
+        rest = report.unreachable[placed:]
+        refs = {a.ref for u in rest for a in u.actions}
+        blocks.append(
+            context(
+                f"{_plural(len(rest), 'more owner')} not shown ({_plural(len(refs), 'action')}): "
+                "see `/actions roles` and `/actions list`."
+            )
+        )
+    return Reply(text=_fit(text, SECTION_TEXT_LIMIT), blocks=blocks)
+
+
+def _unreachable_entry(item: Unreachable) -> str:
+    lines = [f"• *{owner_words(item.owner)}*: {_short(item.reason, NOTE_TEXT)}"]
+    lines += _ref_lines(item.actions, indent="    ", more_hint=None)
+    if item.owner.role is not None:
+        lines.append(f"    To fix: `/actions role {item.owner.role} @person`")
+    elif item.actions:
+        each = " for each" if len(item.actions) > 1 else ""
+        lines.append(f"    To fix: `/actions assign {item.actions[0].ref_label} @person`{each}")
+    return "\n".join(lines)
+
+
+_GROUPS = (
+    ("Complete, awaiting closure", "complete"),
+    ("In progress", "in_progress"),
+    ("Not started", "not_started"),
+    ("Overdue", "overdue"),
+)
+
+
+def render_meeting_summary(summary: MeetingSummary, now: datetime, zone: ZoneInfo) -> Reply:
+    """The "matters arising" item: outstanding actions grouped as the agenda lists them."""
+    when = time_words(summary.meeting.starts_at, zone)
+    title = f"Matters arising: {_meeting_name(summary.meeting)} — {when}"
+    groups = [(label, getattr(summary, name)) for label, name in _GROUPS]
+    counts = " · ".join(f"{label}: {len(items)}" for label, items in groups)
+    blocks: list[Block] = [header(_fit(title, HEADER_TEXT_LIMIT))]
+    if not any(items for _, items in groups):
+        blocks.append(section("No outstanding actions for this meeting."))
+        text = _fit(f"{title}. No outstanding actions for this meeting.", SECTION_TEXT_LIMIT)
+        return Reply(text=text, blocks=blocks)
+    blocks.append(context(f"{counts} · Prepared {time_words(summary.generated_at, zone)}"))
+    room = MESSAGE_BLOCK_LIMIT - len(blocks) - 1
+    not_shown: list[str] = []
+    for position, (label, items) in enumerate(groups):
+        heading = f"*{label} ({len(items)})*"
+        if not items:
+            entries = [f"{heading}\nNone."]
+        else:
+            entries = [_summary_entry(a, label == "Overdue", now, zone) for a in items]
+            entries[0] = f"{heading}\n{entries[0]}"
+        # Keep a section for each later group, so every heading and count is shown.
+        later = len(groups) - position - 1
+        chunks, placed = _pack(entries, room - later)
+        room -= len(chunks)
+        blocks += [section(c) for c in chunks]
+        missing = len(items) - placed if items else 0
+        if missing:
+            not_shown.append(f"{missing} {label.lower()}")
+    if not_shown:
+        blocks.append(
+            context(f"Not shown for lack of space: {'; '.join(not_shown)}. See `/actions list`.")
+        )
+    return Reply(text=_fit(f"{title}. {counts}.", SECTION_TEXT_LIMIT), blocks=blocks)
+
+
+def _summary_entry(action: ActionView, with_status: bool, now: datetime, zone: ZoneInfo) -> str:
+    rag = rag_for(action, now, zone)
+    mark = RAG_EMOJI[rag] if rag else "•"
+    source = action.source_meeting
+    if source is None:
+        origin = "source not recorded"
+    else:
+        origin = (
+            f"from {meeting_words(source)} of {day_words(source.starts_at.astimezone(zone).date())}"
+        )
+    details = [owners_words(action), origin, f"due {due_words(action)}"]
+    if with_status:
+        details.append(status_words(action, None))
+    lines = [
+        f"{mark} *{action.ref_label}* {_short(action.text, LONG_TEXT)}",
+        f"    {' · '.join(details)}",
+    ]
+    if action.latest_note:
+        lines.append(f"    _Latest:_ {_short(action.latest_note, NOTE_TEXT)}")
+    return "\n".join(lines)
+
+
+_PARTS = (
+    ("New this week", "new"),
+    ("Completed or closed this week", "finished"),
+    ("Overdue", "overdue"),
+    ("Due before the next meeting", "due_before_next"),
+)
+
+
+def render_weekly_digest(digest: WeeklyDigest, now: datetime, zone: ZoneInfo) -> Reply:
+    """The team channel's weekly digest: per owner, what is new, finished, late and due."""
+    title = f"Weekly action digest, {day_words(digest.week_start)}–{day_words(digest.week_end)}"
+    blocks: list[Block] = [header(title)]
+    if digest.next_meeting is not None:
+        when = time_words(digest.next_meeting.starts_at, zone)
+        blocks.append(
+            section(f":calendar: *Next meeting:* {_meeting_name(digest.next_meeting)}, {when}")
+        )
+    else:
+        blocks.append(section(":calendar: No next meeting is set yet."))
+    totals = [
+        f"{len({a.ref for o in digest.owners for a in getattr(o, name)})} {label.lower()}"
+        for label, name in _PARTS
+    ]
+    text = f"{title}: {', '.join(totals)}."
+    owners = [o for o in digest.owners if any(getattr(o, name) for _, name in _PARTS)]
+    if not owners:
+        blocks.append(section("Nothing new, finished, overdue or due this week."))
+        return Reply(text=_fit(text, SECTION_TEXT_LIMIT), blocks=blocks)
+    blocks.append(context(" · ".join(t[0].upper() + t[1:] for t in totals)))
+    entries: list[str] = []
+    owner_of_entry: list[int] = []
+    for index, owner in enumerate(owners):
+        parts = _digest_entries(owner)
+        entries += parts
+        owner_of_entry += [index] * len(parts)
+    room = MESSAGE_BLOCK_LIMIT - len(blocks) - 1
+    chunks, placed = _pack(entries, room)
+    blocks += [section(c) for c in chunks]
+    if placed < len(entries):
+        first_cut = owner_of_entry[placed]
+        rest = owners[first_cut:]
+        refs = {a.ref for o in rest for _, name in _PARTS for a in getattr(o, name)}
+        blocks.append(
+            context(
+                f"{_plural(len(rest), 'more owner')} not shown in full "
+                f"({_plural(len(refs), 'action')}): see `/actions list <owner>`."
+            )
+        )
+    return Reply(text=_fit(text, SECTION_TEXT_LIMIT), blocks=blocks)
+
+
+def _digest_entries(owner: DigestOwner) -> list[str]:
+    """One owner's parts as one entry, or one entry per part when they are too long together."""
+    name = f"*{owner_words(owner.owner)}*"
+    parts = []
+    for label, attr in _PARTS:
+        items: tuple[ActionView, ...] = getattr(owner, attr)
+        if items:
+            lines = [f"_{label} ({len(items)})_"]
+            lines += _ref_lines(items, indent="• ", more_hint="`/actions list <owner>`")
+            parts.append("\n".join(lines))
+    whole = "\n".join([name, *parts])
+    if len(whole) <= PACK_LIMIT:
+        return [whole]
+    return [f"{name}\n{parts[0]}"] + [f"{name} (continued)\n{p}" for p in parts[1:]]
+
+
+def render_more_time_request(request: MoreTimeRequest, now: datetime, zone: ZoneInfo) -> Reply:
+    """For the secretariat: an owner asks for a later date; nothing changes until they agree."""
+    action = request.action
+    ref = action.ref_label
+    asked = (
+        f":hourglass_flowing_sand: <@{request.requested_by}> asks for more time on *{ref}* "
+        f"({_short(action.text, NOTE_TEXT)}): new date *{day_words(request.new_date)}*, "
+        f"reason: {_short(request.reason, REASON_TEXT) or 'none given'}; "
+        f"current due {due_words(action)}."
+    )
+    agree = f"Nothing has changed; to agree, type `/actions due {ref} {request.new_date:%d/%m/%Y}`."
+    status = status_words(action, rag_for(action, now, zone))
+    blocks: list[Block] = [
+        section(_fit(asked, SECTION_TEXT_LIMIT)),
+        section(agree),
+        context(f"{ref}: {owners_words(action)} · {status}"),
+    ]
+    return Reply(text=_fit(f"{asked}\n{agree}", SECTION_TEXT_LIMIT), blocks=blocks)
+
+
+def render_failure_report(report: FailureReport) -> Reply:
+    """For the secretariat: messages that still could not be delivered after retries."""
+    count = len(report.failures)
+    if not count:
+        text = "Every message was delivered."
+        return Reply(text=text, blocks=[section(f":white_check_mark: {text}")])
+    text = f"{_plural(count, 'message')} could not be delivered after retries."
+    blocks: list[Block] = [section(f":warning: {text}")]
+    lines = [
+        f"• {_short(f.kind, 40)} to {_recipient(f.recipient)}: `{_code(f.error)}`"
+        for f in report.failures
+    ]
+    room = MESSAGE_BLOCK_LIMIT - len(blocks) - 1
+    chunks, placed = _pack(lines, room)
+    blocks += [section(c) for c in chunks]
+    if placed < count:
+        blocks.append(context(f"{count - placed} more failures not shown."))
+    return Reply(text=text, blocks=blocks)
+
+
+def _recipient(recipient: str) -> str:
+    if re.fullmatch(r"[UW][A-Z0-9]+", recipient):
+        return f"<@{recipient}>"
+    if re.fullmatch(r"[CG][A-Z0-9]+", recipient):
+        return f"<#{recipient}>"
+    return f"`{_code(recipient)}`"
+
+
+def _code(text: str) -> str:
+    """User or API text safe inside inline code: escaped, one line, no backticks."""
+    return _short(text.replace("`", "'"), NOTE_TEXT)
+
+
+def _ref_lines(actions: Sequence[ActionView], *, indent: str, more_hint: str | None) -> list[str]:
+    lines = [
+        f"{indent}*{a.ref_label}* {_short(a.text, SHORT_TEXT)}" for a in actions[:ITEMS_PER_PART]
+    ]
+    if len(actions) > ITEMS_PER_PART:
+        hint = f": see {more_hint}" if more_hint else ""
+        lines.append(f"{indent}…and {len(actions) - ITEMS_PER_PART} more{hint}")
+    return lines
+
+
+def _pack(entries: Sequence[str], room: int, limit: int = PACK_LIMIT) -> tuple[list[str], int]:
+    """Join entries, in order, into at most ``room`` texts of at most ``limit`` characters.
+
+    Returns the texts and how many entries they hold; an entry is never split.
+    """
+    chunks: list[str] = []
+    placed = 0
+    for entry in entries:
+        entry = _fit(entry, limit)
+        if chunks and len(chunks[-1]) + 1 + len(entry) <= limit:
+            chunks[-1] += "\n" + entry
+        elif len(chunks) < room:
+            chunks.append(entry)
+        else:
+            break
+        placed += 1
+    return chunks, placed
+
+
+def _urgency(action: ActionView, now: datetime, zone: ZoneInfo) -> tuple[bool, date, int]:
+    """Sort key: overdue first, then by due date (undated last), then by ref."""
+    return (not is_overdue(action, now, zone), action.due_day or date.max, action.ref)
+
+
+def _meeting_name(meeting: MeetingView) -> str:
+    """``Thematic meeting on Covid-19``: the meeting's words without the leading "the"."""
+    words = meeting_words(meeting)
+    words = words[4:] if words.startswith("the ") else words
+    return words[:1].upper() + words[1:]
+
+
+def _short(text: str, limit: int) -> str:
+    """User text on one line, escaped and clipped to ``limit`` characters."""
+    return _fit(escape(" ".join(text.split())), limit)
+
+
+def _fit(text: str, limit: int) -> str:
+    """Clip escaped mrkdwn without cutting an entity (``&lt;``) or a mention in half."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    angle = cut.rfind("<")
+    if angle != -1 and ">" not in cut[angle:]:
+        cut = cut[:angle]
+    return cut + "…"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

@@ -1,0 +1,38 @@
+"""Everything a running bot is made of, built in one place for `run` and `console`."""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+
+from slack_bolt import App
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.app import Deps, build_app, make_web_client
+from bot.messenger import SlackMessenger
+from bot.settings import Settings
+from reminders.clock import Clock
+from reminders.service import ReminderService
+
+
+@dataclass
+class Runtime:
+    app: App
+    deps: Deps
+    messenger: SlackMessenger
+    reminders: ReminderService
+
+
+def instance_id() -> str:
+    """Names this process in delivery claims, so a stuck claim can be traced."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+def build_runtime(settings: Settings, sessions: sessionmaker[Session], clock: Clock) -> Runtime:
+    client = make_web_client(settings)
+    messenger = SlackMessenger(client, clock, settings.timezone)
+    deps = Deps(sessions=sessions, clock=clock, timezone=settings.timezone)
+    app = build_app(settings, deps, client=client)
+    service = ReminderService(sessions, messenger, clock, settings.timezone, instance_id())
+    return Runtime(app, deps, messenger, service)

@@ -1,0 +1,242 @@
+"""Send each planned message exactly once, across crashes, restarts and instances.
+
+The database holds the truth. Before sending, an instance claims the message by
+inserting a row keyed by the message's key; the unique key means only one instance
+(or hand-run round) can. After sending it marks the row sent. A row left "claimed" by a
+process that died is reconciled: Slack's history is asked whether the message (which
+carries its key in metadata) arrived, and it is sent only if it did not.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from reminders.clock import Clock
+from reminders.messages import (
+    DeliveryFailure,
+    FailureReport,
+    OwnerReminder,
+    Unreachable,
+    UnreachableReport,
+)
+from reminders.planner import Planned
+from storage.db import transaction
+from storage.models import Delivery, DeliveryState
+from storage.services.people import secretariat_user_ids
+from storage.views import MeetingView, OwnerView
+
+log = logging.getLogger("actionlog.reminders")
+
+# A claim older than this belongs to a process that stopped mid-send.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+class DeliveryError(Exception):
+    """Slack refused a message; ``permanent`` when retrying cannot help."""
+
+    def __init__(self, error: str, *, permanent: bool) -> None:
+        super().__init__(error)
+        self.error = error
+        self.permanent = permanent
+
+
+class Messenger(Protocol):
+    """How reminders reach Slack; the bot implements it, tests fake it."""
+
+    def send(self, team_id: str, recipient: str, message: object, key: str) -> str:
+        """Render and post the message tagged with ``key``; return its ts."""
+        ...
+
+    def find_sent(self, team_id: str, recipient: str, key: str, since: datetime) -> str | None:
+        """The ts of a message tagged ``key`` posted since ``since``, if any."""
+        ...
+
+
+@dataclass
+class RoundReport:
+    sent: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Deliverer:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        messenger: Messenger,
+        clock: Clock,
+        instance_id: str,
+        stale_after: timedelta = STALE_CLAIM,
+    ) -> None:
+        self._sessions = sessions
+        self._messenger = messenger
+        self._clock = clock
+        self._instance = instance_id
+        self._stale_after = stale_after
+
+    def deliver(self, team_id: str, planned: Sequence[Planned]) -> RoundReport:
+        """Send what has not been sent; reminders first, then what the secretariat must hear."""
+        report = RoundReport()
+        direct = [p for p in planned if p.kind != "unreachable"]
+        for item in direct:
+            self._deliver_one(team_id, item, report)
+        for item in planned:
+            if item.kind == "unreachable":
+                self._deliver_unreachable(team_id, item, planned, report)
+        self._report_failures(team_id, report)
+        return report
+
+    # -- one message --------------------------------------------------------------------
+
+    def _deliver_one(self, team_id: str, item: Planned, report: RoundReport) -> None:
+        started = time.perf_counter()
+        claimed_at = self._claim(team_id, item)
+        if claimed_at is None:
+            report.skipped.append(item.key)
+            return
+        try:
+            ts = self._messenger.send(team_id, item.recipient, item.message, item.key)
+        except DeliveryError as exc:
+            self._finish(team_id, item.key, DeliveryState.FAILED, error=exc.error,
+                         permanent=exc.permanent)
+            report.failed.append((item.key, exc.error))
+            outcome = "failed"
+        else:
+            self._finish(team_id, item.key, DeliveryState.SENT, ts=ts)
+            report.sent.append(item.key)
+            outcome = "sent"
+        log.info("delivery", extra={"fields": {
+            "what": item.kind, "team": team_id, "recipient": item.recipient, "key": item.key,
+            "outcome": outcome, "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        }})
+
+    def _claim(self, team_id: str, item: Planned) -> datetime | None:
+        """Insert the claim row; None when someone else has (or had) this message."""
+        now = self._clock.now()
+        try:
+            with transaction(self._sessions) as session:
+                session.add(Delivery(
+                    team_id=team_id, key=item.key, kind=item.kind, recipient=item.recipient,
+                    state=DeliveryState.CLAIMED, claimed_by=self._instance, claimed_at=now,
+                    attempts=1, detail=_detail(item),
+                ))
+        except IntegrityError:
+            return self._take_over_if_abandoned(team_id, item)
+        return now
+
+    def _take_over_if_abandoned(self, team_id: str, item: Planned) -> datetime | None:
+        now = self._clock.now()
+        with transaction(self._sessions) as session:
+            row = session.scalar(select(Delivery).where(
+                Delivery.team_id == team_id, Delivery.key == item.key))
+            if row is None or row.state != DeliveryState.CLAIMED:
+                return None
+            if now - row.claimed_at < self._stale_after:
+                return None  # another instance is sending it right now
+            abandoned_at = row.claimed_at
+        try:
+            ts = self._messenger.find_sent(team_id, item.recipient, item.key, abandoned_at)
+        except DeliveryError as exc:
+            log.warning("cannot reconcile", extra={"fields": {"key": item.key,
+                                                               "error": exc.error}})
+            return None
+        if ts is not None:
+            self._finish(team_id, item.key, DeliveryState.SENT, ts=ts)
+            return None
+        with transaction(self._sessions) as session:
+            taken = session.execute(
+                update(Delivery)
+                .where(Delivery.team_id == team_id, Delivery.key == item.key,
+                       Delivery.state == DeliveryState.CLAIMED,
+                       Delivery.claimed_at == abandoned_at)
+                .values(claimed_by=self._instance, claimed_at=now,
+                        attempts=Delivery.attempts + 1)
+            ).rowcount
+        return now if taken == 1 else None
+
+    def _finish(self, team_id: str, key: str, state: DeliveryState, *, ts: str | None = None,
+                error: str | None = None, permanent: bool = False) -> None:
+        with transaction(self._sessions) as session:
+            row = session.scalar(select(Delivery).where(
+                Delivery.team_id == team_id, Delivery.key == key))
+            assert row is not None
+            row.state = state
+            row.message_ts = ts
+            row.error = error
+            if state == DeliveryState.SENT:
+                row.sent_at = self._clock.now()
+            row.detail = {**(row.detail or {}), "permanent": permanent}
+
+    # -- what the secretariat hears -----------------------------------------------------
+
+    def _deliver_unreachable(
+        self, team_id: str, item: Planned, planned: Sequence[Planned], report: RoundReport
+    ) -> None:
+        meeting, vacancies = item.message  # type: ignore[misc]
+        lead = item.key.split(":")[2]
+        failed = self._failed_reminders(team_id, meeting, lead, planned)
+        everyone = tuple(vacancies) + failed
+        if not everyone:
+            return  # nothing to report; a later round will look again
+        message = UnreachableReport(meeting, everyone)
+        self._deliver_one(team_id, Planned(item.key, "unreachable", item.recipient, message),
+                          report)
+
+    def _failed_reminders(
+        self, team_id: str, meeting: MeetingView, lead: str, planned: Sequence[Planned]
+    ) -> tuple[Unreachable, ...]:
+        """Reminders to this meeting's slot that Slack refused for good (e.g. the person left)."""
+        reminders = {p.key: p.message for p in planned if p.kind == "reminder"}
+        with transaction(self._sessions) as session:
+            rows = session.scalars(select(Delivery).where(
+                Delivery.team_id == team_id,
+                Delivery.key.like(f"reminder:{meeting.id}:{lead}:%"),
+                Delivery.state == DeliveryState.FAILED,
+            )).all()
+        found = []
+        for row in rows:
+            reminder = reminders.get(row.key)
+            if isinstance(reminder, OwnerReminder) and (row.detail or {}).get("permanent"):
+                found.append(Unreachable(OwnerView(role=None, user_id=row.recipient),
+                                         row.error or "could not be messaged",
+                                         reminder.actions))
+        return tuple(found)
+
+    def _report_failures(self, team_id: str, report: RoundReport) -> None:
+        """Tell the secretariat about messages that still failed after retries."""
+        transient = [(k, e) for k, e in report.failed if not k.startswith(("failure:",
+                                                                           "unreachable:"))]
+        if not transient:
+            return
+        with transaction(self._sessions) as session:
+            members = secretariat_user_ids(session, team_id=team_id)
+            rows = session.scalars(select(Delivery).where(
+                Delivery.team_id == team_id, Delivery.key.in_([k for k, _ in transient])
+            )).all()
+        failures = tuple(
+            DeliveryFailure(row.kind, row.recipient, row.error or "unknown error")
+            for row in rows
+            if not ((row.detail or {}).get("permanent") and row.kind == "reminder")
+        )
+        if not failures:
+            return
+        stamp = self._clock.now().strftime("%Y%m%dT%H%M")
+        for member in members:
+            item = Planned(f"failure:{stamp}:{member}", "failure", member,
+                           FailureReport(failures))
+            self._deliver_one(team_id, item, RoundReport())
+
+
+def _detail(item: Planned) -> dict[str, object]:
+    if isinstance(item.message, OwnerReminder):
+        return {"refs": [a.ref for a in item.message.actions]}
+    return {}

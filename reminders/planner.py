@@ -1,0 +1,328 @@
+"""Work out every message due at a moment: owner reminders, the summary, the digest.
+
+Planning reads the database in a fixed number of queries, whatever the number of
+actions or owners, and decides nothing about what was already sent: each planned
+message has a key, and delivery sends each key once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from reminders.calendar import working_days_before
+from reminders.messages import (
+    DigestOwner,
+    MeetingSummary,
+    OwnerReminder,
+    Unreachable,
+    WeeklyDigest,
+)
+from reminders.rag import is_overdue
+from storage.models import Action, ActionStatus, WorkspaceSettings
+from storage.services import meetings, people, roles
+from storage.views import ActionView, MeetingView, OwnerView, action_view, meeting_view
+
+UNFINISHED = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+LIVE = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One message to send once: ``key`` names it for ever."""
+
+    key: str
+    kind: str  # reminder, unreachable, summary, digest
+    recipient: str  # a user id or a channel id
+    message: object
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A workspace's timing settings, parsed."""
+
+    lead_days: tuple[int, ...]
+    send_time: time
+    summary_lead_days: int
+    digest_weekday: int
+    reminders_on: bool
+    summary_on: bool
+    digest_on: bool
+    digest_when_empty: bool
+    channel_id: str | None
+    created_at: datetime | None
+
+    @classmethod
+    def of(cls, settings: WorkspaceSettings) -> Schedule:
+        hours, minutes = (int(p) for p in settings.send_time.split(":"))
+        leads = sorted(
+            {int(n) for n in settings.reminder_lead_days.split(",") if n.strip()}, reverse=True
+        )
+        return cls(
+            lead_days=tuple(leads),
+            send_time=time(hours, minutes),
+            summary_lead_days=settings.summary_lead_days,
+            digest_weekday=settings.digest_weekday,
+            reminders_on=settings.reminders_enabled,
+            summary_on=settings.summary_enabled,
+            digest_on=settings.digest_enabled,
+            digest_when_empty=settings.digest_when_empty,
+            channel_id=settings.team_channel_id,
+            created_at=settings.created_at,
+        )
+
+
+def at_local(day: date, when: time, zone: ZoneInfo) -> datetime:
+    """A local wall-clock time as an aware datetime (DST folds resolve to the first)."""
+    return datetime.combine(day, when, zone)
+
+
+def plan_round(session: Session, *, team_id: str, at: datetime, zone: ZoneInfo) -> list[Planned]:
+    """Everything due at ``at`` in one workspace, reminders first."""
+    settings = session.get(WorkspaceSettings, team_id)
+    if settings is None:
+        return []
+    schedule = Schedule.of(settings)
+    holders = roles.role_holders(session, team_id=team_id)
+    secretariat = people.secretariat_user_ids(session, team_id=team_id)
+    meeting = meetings.next_meeting(session, team_id=team_id, now=at)
+    live = live_actions(session, team_id, holders, zone, since=at - timedelta(days=8))
+    planned: list[Planned] = []
+    if meeting is not None:
+        upcoming = meeting_view(meeting)
+        assert upcoming is not None
+        if schedule.reminders_on:
+            planned += _owner_reminders(upcoming, live, schedule, at, zone, secretariat)
+        if schedule.summary_on:
+            planned += _summaries(upcoming, live, schedule, at, zone, secretariat)
+    if schedule.digest_on and schedule.channel_id:
+        planned += _digest(meeting_view(meeting), live, schedule, at, zone)
+    return planned
+
+
+def live_actions(
+    session: Session,
+    team_id: str,
+    holders: dict[str, str | None],
+    zone: ZoneInfo,
+    since: datetime,
+) -> list[ActionView]:
+    """Open actions, plus those closed recently enough to matter to a digest."""
+    query = (
+        select(Action)
+        .where(
+            Action.team_id == team_id,
+            or_(Action.status.in_(LIVE), Action.closed_at >= since),
+        )
+        .order_by(Action.ref)
+    )
+    return [action_view(a, holders, zone) for a in session.scalars(query)]
+
+
+def latest_due_slot(
+    slots: Iterable[tuple[int, datetime]], at: datetime
+) -> tuple[int, datetime] | None:
+    """The most recent slot at or before ``at``: catching up sends one message, not several."""
+    due = [slot for slot in slots if slot[1] <= at]
+    return max(due, key=lambda slot: slot[1]) if due else None
+
+
+def reminder_slots(
+    meeting: MeetingView, schedule: Schedule, zone: ZoneInfo
+) -> list[tuple[int, datetime]]:
+    day = meeting.starts_at.astimezone(zone).date()
+    return [
+        (n, at_local(working_days_before(day, n), schedule.send_time, zone))
+        for n in schedule.lead_days
+    ]
+
+
+def due_by(action: ActionView, meeting: MeetingView, zone: ZoneInfo) -> bool:
+    """Due at or before the meeting (by date, or at this or an earlier meeting)."""
+    if action.due_meeting is not None:
+        return action.due_meeting.starts_at <= meeting.starts_at
+    meeting_day = meeting.starts_at.astimezone(zone).date()
+    return action.due_day is not None and action.due_day <= meeting_day
+
+
+def _owner_reminders(
+    meeting: MeetingView,
+    live: list[ActionView],
+    schedule: Schedule,
+    at: datetime,
+    zone: ZoneInfo,
+    secretariat: list[str],
+) -> list[Planned]:
+    slot = latest_due_slot(reminder_slots(meeting, schedule, zone), at)
+    if slot is None:
+        return []
+    lead, _ = slot
+    by_person: dict[str, list[ActionView]] = defaultdict(list)
+    vacant: dict[str, list[ActionView]] = defaultdict(list)
+    for action in live:
+        if action.status not in UNFINISHED or not due_by(action, meeting, zone):
+            continue
+        for person in {o.user_id for o in action.owners if o.user_id}:
+            by_person[person].append(action)
+        for owner in action.owners:
+            if owner.user_id is None and owner.role:
+                vacant[owner.role].append(action)
+    planned = [
+        Planned(
+            key=f"reminder:{meeting.id}:{lead}:{user}",
+            kind="reminder",
+            recipient=user,
+            message=OwnerReminder(user, meeting, lead, tuple(_overdue_first(acts, at, zone))),
+        )
+        for user, acts in sorted(by_person.items())
+    ]
+    if vacant:
+        unreachable = tuple(
+            Unreachable(OwnerView(role=code, user_id=None), "the role has no holder", tuple(acts))
+            for code, acts in sorted(vacant.items())
+        )
+        planned += [
+            Planned(
+                key=f"unreachable:{meeting.id}:{lead}:{member}",
+                kind="unreachable",
+                recipient=member,
+                message=(meeting, unreachable),
+            )
+            for member in secretariat
+        ]
+    return planned
+
+
+def _overdue_first(actions: list[ActionView], at: datetime, zone: ZoneInfo) -> list[ActionView]:
+    return sorted(actions, key=lambda a: (not is_overdue(a, at, zone), a.ref))
+
+
+def _summaries(
+    meeting: MeetingView,
+    live: list[ActionView],
+    schedule: Schedule,
+    at: datetime,
+    zone: ZoneInfo,
+    secretariat: list[str],
+) -> list[Planned]:
+    day = meeting.starts_at.astimezone(zone).date()
+    slot = at_local(working_days_before(day, schedule.summary_lead_days), schedule.send_time, zone)
+    if slot > at:
+        return []
+    summary = build_summary(meeting, live, at, zone)
+    recipients = ([schedule.channel_id] if schedule.channel_id else []) + secretariat
+    return [
+        Planned(
+            key=f"summary:{meeting.id}:{recipient}",
+            kind="summary",
+            recipient=recipient,
+            message=summary,
+        )
+        for recipient in recipients
+    ]
+
+
+def build_summary(
+    meeting: MeetingView, live: list[ActionView], at: datetime, zone: ZoneInfo
+) -> MeetingSummary:
+    """Every action due at this meeting and every earlier one still open, grouped."""
+    groups: dict[str, list[ActionView]] = defaultdict(list)
+    for action in live:
+        if action.status not in LIVE or not due_by(action, meeting, zone):
+            continue
+        if action.status == ActionStatus.COMPLETE:
+            groups["complete"].append(action)
+        elif is_overdue(action, at, zone):
+            groups["overdue"].append(action)
+        elif action.status == ActionStatus.IN_PROGRESS:
+            groups["in_progress"].append(action)
+        else:
+            groups["not_started"].append(action)
+    return MeetingSummary(
+        meeting=meeting,
+        complete=tuple(groups["complete"]),
+        in_progress=tuple(groups["in_progress"]),
+        not_started=tuple(groups["not_started"]),
+        overdue=tuple(groups["overdue"]),
+        generated_at=at,
+    )
+
+
+def latest_digest_slot(schedule: Schedule, at: datetime, zone: ZoneInfo) -> datetime | None:
+    local = at.astimezone(zone).date()
+    back = (local.weekday() - schedule.digest_weekday) % 7
+    slot = at_local(local - timedelta(days=back), schedule.send_time, zone)
+    if slot > at:
+        slot = at_local(local - timedelta(days=back + 7), schedule.send_time, zone)
+    if schedule.created_at is not None and slot < schedule.created_at:
+        return None  # no digest for weeks before the workspace started using the bot
+    return slot
+
+
+def _digest(
+    next_meeting: MeetingView | None,
+    live: list[ActionView],
+    schedule: Schedule,
+    at: datetime,
+    zone: ZoneInfo,
+) -> list[Planned]:
+    slot = latest_digest_slot(schedule, at, zone)
+    if slot is None:
+        return []
+    digest = build_digest(next_meeting, live, slot, zone)
+    if digest.is_empty and not schedule.digest_when_empty:
+        return []
+    assert schedule.channel_id is not None
+    key = f"digest:{slot.astimezone(zone).date().isoformat()}"
+    return [Planned(key=key, kind="digest", recipient=schedule.channel_id, message=digest)]
+
+
+def build_digest(
+    next_meeting: MeetingView | None, live: list[ActionView], slot: datetime, zone: ZoneInfo
+) -> WeeklyDigest:
+    """The week up to ``slot``, by owner."""
+    week_start = slot - timedelta(days=7)
+    parts: dict[OwnerView, dict[str, list[ActionView]]] = defaultdict(lambda: defaultdict(list))
+    for action in live:
+        for owner in action.owners:
+            part = parts[owner]
+            if week_start <= action.created_at < slot:
+                part["new"].append(action)
+            finished_at = _finished_at(action)
+            if finished_at is not None and week_start <= finished_at < slot:
+                part["finished"].append(action)
+            if is_overdue(action, slot, zone):
+                part["overdue"].append(action)
+            elif (
+                action.status in UNFINISHED
+                and next_meeting is not None
+                and due_by(action, next_meeting, zone)
+            ):
+                part["due"].append(action)
+    owners = tuple(
+        DigestOwner(
+            owner, tuple(p["new"]), tuple(p["finished"]), tuple(p["overdue"]), tuple(p["due"])
+        )
+        for owner, p in sorted(
+            parts.items(), key=lambda item: (item[0].role or "~", item[0].user_id or "")
+        )
+        if any(p.values())
+    )
+    local_end = slot.astimezone(zone).date()
+    return WeeklyDigest(
+        local_end - timedelta(days=7), local_end - timedelta(days=1), next_meeting, owners
+    )
+
+
+def _finished_at(action: ActionView) -> datetime | None:
+    if action.status == ActionStatus.CLOSED:
+        return action.closed_at
+    if action.status == ActionStatus.COMPLETE:
+        return action.completed_at
+    return None
