@@ -182,20 +182,17 @@ def _owner_reminders(
         )
         for user, acts in sorted(by_person.items())
     ]
-    if vacant:
-        unreachable = tuple(
-            Unreachable(OwnerView(role=code, user_id=None), "the role has no holder", tuple(acts))
-            for code, acts in sorted(vacant.items())
-        )
-        planned += [
-            Planned(
-                key=f"unreachable:{meeting.id}:{lead}:{member}",
-                kind="unreachable",
-                recipient=member,
-                message=(meeting, unreachable),
-            )
-            for member in secretariat
-        ]
+    # Planned even when every role has a holder: a reminder Slack refuses (the person
+    # left) is added to this report at delivery, and an empty report is not sent.
+    unreachable = tuple(
+        Unreachable(OwnerView(role=code, user_id=None), "the role has no holder", tuple(acts))
+        for code, acts in sorted(vacant.items())
+    )
+    planned += [
+        Planned(key=f"unreachable:{meeting.id}:{lead}:{member}", kind="unreachable",
+                recipient=member, message=(meeting, unreachable))
+        for member in secretariat
+    ]
     return planned
 
 

@@ -1,0 +1,34 @@
+"""A messenger that records what it would send, and can fail on demand."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+from reminders.delivery import DeliveryError
+
+
+class FakeMessenger:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, object, str]] = []  # (recipient, message, key)
+        self.fail: dict[str, DeliveryError] = {}  # recipient -> error to raise
+        self.delivered_before_crash: set[str] = set()  # keys Slack has but we did not record
+        self._lock = threading.Lock()
+
+    def send(self, team_id: str, recipient: str, message: object, key: str) -> str:
+        if recipient in self.fail:
+            raise self.fail[recipient]
+        with self._lock:
+            self.sent.append((recipient, message, key))
+            return f"{len(self.sent)}.000"
+
+    def find_sent(self, team_id: str, recipient: str, key: str, since: datetime) -> str | None:
+        if key in self.delivered_before_crash:
+            return "0.001"
+        return None
+
+    def to(self, recipient: str) -> list[object]:
+        return [m for r, m, _ in self.sent if r == recipient]
+
+    def keys(self) -> list[str]:
+        return [k for _, _, k in self.sent]
