@@ -10,6 +10,8 @@ carries its key in metadata) arrived, and it is sent only if it did not.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -140,7 +142,7 @@ class Deliverer:
                 Delivery.team_id == team_id, Delivery.key == item.key))
             if row is None or row.state != DeliveryState.CLAIMED:
                 return None
-            if now - row.claimed_at < self._stale_after:
+            if not self._abandoned(row.claimed_by, now - row.claimed_at):
                 return None  # another instance is sending it right now
             abandoned_at = row.claimed_at
         try:
@@ -162,6 +164,21 @@ class Deliverer:
                         attempts=Delivery.attempts + 1)
             ).rowcount
         return now if taken == 1 else None
+
+    def _abandoned(self, claimed_by: str, age: timedelta) -> bool:
+        """Old claims are abandoned; so are claims of a dead process on this machine."""
+        if age >= self._stale_after:
+            return True
+        host, _, pid = claimed_by.rpartition(":")
+        if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+            return False
+        try:
+            os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
 
     def _finish(self, team_id: str, key: str, state: DeliveryState, *, ts: str | None = None,
                 error: str | None = None, permanent: bool = False) -> None:
