@@ -30,5 +30,5 @@ class FakeMessenger:
     def to(self, recipient: str) -> list[object]:
         return [m for r, m, _ in self.sent if r == recipient]
 
-    def keys(self) -> list[str]:
+    def sent_keys(self) -> list[str]:
         return [k for _, _, k in self.sent]

@@ -52,7 +52,7 @@ def service(world: World, messenger: FakeMessenger, name: str = "a") -> Reminder
 
 def test_nothing_before_the_first_slot(world: World, messenger: FakeMessenger) -> None:
     service(world, messenger).run_due(at(21, 8, 59))
-    assert [k for k in messenger.keys() if k.startswith("reminder")] == []
+    assert [k for k in messenger.sent_keys() if k.startswith("reminder")] == []
 
 
 def test_reminders_at_minus_five_and_minus_one_working_days(world, messenger) -> None:  # type: ignore[no-untyped-def]
@@ -151,7 +151,7 @@ def test_two_instances_send_each_message_once(world, messenger) -> None:  # type
     for thread in threads:
         thread.join(timeout=30)
     meeting = world.meeting_id
-    assert sorted(messenger.keys()) == [
+    assert sorted(messenger.sent_keys()) == [
         "digest:2026-12-21", f"reminder:{meeting}:5:UACC", f"reminder:{meeting}:5:UDCC"]
 
 
@@ -169,10 +169,10 @@ def test_killed_mid_send_is_reconciled_not_duplicated(world, messenger) -> None:
     messenger.delivered_before_crash.add(reminders[0].key)  # Slack had received this one
     clock.set(at(21, 9, 5))
     runner.run_due(at(21, 9, 5))  # a fresh claim is not stale yet: nothing happens
-    assert not [k for k in messenger.keys() if k.startswith("reminder")]
+    assert not [k for k in messenger.sent_keys() if k.startswith("reminder")]
     clock.set(at(21, 9, 20))
     runner.run_due(at(21, 9, 20))
-    resent = [k for k in messenger.keys() if k.startswith("reminder")]
+    resent = [k for k in messenger.sent_keys() if k.startswith("reminder")]
     assert resent == [reminders[1].key]
     with transaction(world.sessions) as session:
         states = session.scalars(select(Delivery.state).where(
