@@ -268,6 +268,17 @@ def _set_meeting(command: c.SetNextMeeting, request: Request, session: Session) 
     return Outcome(render_meetings.render_meeting_set(meeting, created, zone))
 
 
+def _move_meeting(command: c.MoveMeeting, request: Request, session: Session) -> Outcome:
+    zone = request.deps.timezone
+    meeting = meetings.meeting_on(session, team_id=request.team_id, day=command.from_day,
+                                  zone=zone)
+    keep = meeting.starts_at.astimezone(zone).time()
+    starts_at = datetime.combine(command.to_day, command.to_time or keep, zone)
+    meetings.move_meeting(session, team_id=request.team_id, actor=actor_for(session, request),
+                          meeting=meeting, starts_at=starts_at, now=request.now)
+    return Outcome(render_meetings.render_meeting_moved(meeting, zone))
+
+
 def _list_meetings(command: c.MeetingList, request: Request, session: Session) -> Outcome:
     past, future = meetings.list_meetings(session, team_id=request.team_id, now=request.now)
     return Outcome(render_meetings.render_meetings(past, future, request.deps.timezone))
@@ -382,6 +393,7 @@ HANDLERS: dict[type, Callable[..., Outcome]] = {
     c.ListActions: _list,
     c.SetNextMeeting: _set_meeting,
     c.MeetingList: _list_meetings,
+    c.MoveMeeting: _move_meeting,
     c.SetRole: _set_role,
     c.ListRoles: _list_roles,
     c.AddSecretariat: _add_secretariat,

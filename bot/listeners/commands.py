@@ -35,6 +35,7 @@ USAGE_KEY: dict[type, str] = {
     c.ListActions: "list",
     c.SetNextMeeting: "meeting",
     c.MeetingList: "meeting",
+    c.MoveMeeting: "meeting",
     c.SetRole: "role",
     c.ListRoles: "roles",
     c.AddSecretariat: "secretariat",

@@ -65,7 +65,7 @@ USAGE: dict[str, str] = {
     "list": "/actions list [mine | overdue | next | <owner> | meeting <date>] [page N]",
     "meeting": (
         "/actions meeting next <date> [10:00] [Monthly | Thematic: <title>] [at <venue>]"
-        " · /actions meeting list"
+        " · /actions meeting move <date> to <date> [time] · /actions meeting list"
     ),
     "role": "/actions role <code> @person (or none when the role is vacant)",
     "roles": "/actions roles",
@@ -89,6 +89,7 @@ HELP_TEXT = """\
 • `close A-7` · `reopen A-7` · `drop A-7 superseded by A-9`
 • `due A-7 15/01/2027` · `assign A-7 CC and @name`
 • `meeting next 26/11/2026 10:00 Thematic: Covid-19 at Hindlip` · `meeting list`
+• `meeting move 26/11/2026 to 03/12/2026 14:00` (actions due at it move with it)
 • `role DCC @name` · `role DCC none` · `roles` · `summary`
 • `secretariat add @name` · `secretariat group @group` (who may close and set meetings)
 • `settings` shows when reminders, the summary and the digest go out; `settings channel #team`
@@ -206,6 +207,15 @@ class SetNextMeeting:
 
 
 @dataclass(frozen=True)
+class MoveMeeting:
+    """Move the meeting on one date to another date and time; its actions follow it."""
+
+    from_day: date
+    to_day: date
+    to_time: time | None  # None: keep the meeting's time
+
+
+@dataclass(frozen=True)
 class MeetingList:
     """List the meetings to come."""
 
@@ -276,6 +286,7 @@ Command = (
     | Summary
     | AddSecretariat
     | SetSecretariatGroup
+    | MoveMeeting
     | ShowSettings
     | ChangeSetting
 )
@@ -605,10 +616,29 @@ def _meeting(args: str, today: date) -> Command:
         return MeetingList()
     if head.lower() == "next":
         return _next_meeting(rest, today)
+    if head.lower() == "move":
+        return _move_meeting(rest, today)
     raise _Invalid(
         "Use `meeting next <date> <time> <kind>: <title> at <venue>` to set the next meeting, "
-        "or `meeting list` to see those planned."
+        "`meeting move <date> to <date> [time]` to move one, or `meeting list`."
     )
+
+
+def _move_meeting(text: str, today: date) -> MoveMeeting:
+    """`meeting move 26/11/2026 to 03/12/2026 [14:00]`."""
+    parts = re.split(r"\s+to\s+", text.strip(), maxsplit=1, flags=re.IGNORECASE)
+    if len(parts) != 2:
+        raise _Invalid("Say which meeting and where to: `meeting move 26/11/2026 to 03/12/2026`.")
+    from_day, rest = parse_leading_date(parts[0], today, allow_past=True)
+    if rest:
+        raise _Invalid(f"I only need the meeting's date before `to`, not {quote(rest)}.")
+    to_day, after = parse_leading_date(parts[1], today)
+    to_time = None
+    if after:
+        to_time, left = _take_time(after)
+        if left:
+            raise _Invalid(f"I didn't understand {quote(left)} after the new time.")
+    return MoveMeeting(from_day, to_day, to_time)
 
 
 def _next_meeting(text: str, today: date) -> SetNextMeeting:

@@ -23,6 +23,12 @@ def render_meeting_set(meeting: Meeting, created: bool, zone: ZoneInfo) -> Reply
     return Reply(text=text, blocks=[section(text)])
 
 
+def render_meeting_moved(meeting: Meeting, zone: ZoneInfo) -> Reply:
+    text = (f":calendar: Meeting moved; actions due at it move with it:\n"
+            f"{_meeting_line(meeting, zone)}")
+    return Reply(text=text, blocks=[section(text)])
+
+
 def render_meetings(past: Sequence[Meeting], future: Sequence[Meeting], zone: ZoneInfo) -> Reply:
     upcoming = "\n".join(_meeting_line(m, zone) for m in future) or "None set yet."
     recent = "\n".join(_meeting_line(m, zone) for m in past) or "None yet."

@@ -51,7 +51,8 @@ def require_secretariat(session: Session, *, team_id: str, actor: Actor, doing: 
 
 def claim_first_secretariat(session: Session, *, team_id: str, user_id: str, now: datetime) -> bool:
     """Make the first person to use a fresh install the secretariat; True if it happened."""
-    settings = session.get(WorkspaceSettings, team_id)
+    # Lock the settings row so two first requests cannot both become the first.
+    settings = session.get(WorkspaceSettings, team_id, with_for_update=True)
     if settings is not None and settings.secretariat_usergroup_id:
         return False
     count = session.scalar(

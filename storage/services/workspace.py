@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.errors import InvalidChange
@@ -19,6 +20,17 @@ def get_settings(session: Session, *, team_id: str, now: datetime) -> WorkspaceS
     settings = session.get(WorkspaceSettings, team_id)
     if settings is not None:
         return settings
+    try:
+        # A savepoint: two first requests racing on PostgreSQL must not fail either one.
+        with session.begin_nested():
+            return _create_settings(session, team_id=team_id, now=now)
+    except IntegrityError:
+        settings = session.get(WorkspaceSettings, team_id, populate_existing=True)
+        assert settings is not None, "the other request created the settings"
+        return settings
+
+
+def _create_settings(session: Session, *, team_id: str, now: datetime) -> WorkspaceSettings:
     settings = WorkspaceSettings(
         team_id=team_id,
         reminder_lead_days="5,1",

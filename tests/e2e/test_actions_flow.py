@@ -176,3 +176,13 @@ def test_hostile_text_is_stored_exactly_and_never_pings(ready: RunningBot) -> No
     assert "<!channel>" not in reply
     blocks = str(ready.standin.calls_to("response_url")[-1].args["blocks"])
     assert "<!channel>" not in blocks and "&lt;!channel&gt;" in blocks
+
+
+def test_action_due_at_a_meeting_follows_it_when_moved(ready: RunningBot) -> None:
+    say(ready, "add DCC to review the metric by next meeting")
+    assert "Thu 3 Dec 2026, 14:00" in say(ready, "meeting move 26/11/2026 to 03/12/2026 14:00")
+    say(ready, "list")
+    blocks = str(ready.standin.calls_to("response_url")[-1].args["blocks"])
+    assert "due Thu 3 Dec 2026, the Thematic meeting on Covid-19" in blocks
+    assert "Only the secretariat" in say(ready, "meeting move 03/12/2026 to 10/12/2026", "UDCC")
+    assert "no meeting on 01/12/2026" in say(ready, "meeting move 01/12/2026 to 10/12/2026")

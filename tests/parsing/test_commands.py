@@ -23,6 +23,7 @@ from bot.parsing.commands import (
     ListRoles,
     MeetingKind,
     MeetingList,
+    MoveMeeting,
     Mine,
     OpenForm,
     Overdue,
@@ -577,3 +578,12 @@ def test_commands_are_frozen() -> None:
     command = add("add DCC to review it")
     with pytest.raises(AttributeError):
         command.text = "changed"  # type: ignore[misc]
+
+
+def test_meeting_move() -> None:
+    assert parse("meeting move 26/11/2026 to 03/12/2026") == MoveMeeting(
+        date(2026, 11, 26), date(2026, 12, 3), None)
+    assert parse("meeting move 26/11/2026 to 3 Dec 2026 14:00") == MoveMeeting(
+        date(2026, 11, 26), date(2026, 12, 3), time(14, 0))
+    assert "move" in error("meeting move 26/11/2026").message
+    assert "past" in error("meeting move 26/11/2026 to 01/01/2026").message
