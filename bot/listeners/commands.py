@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot import commands
@@ -14,6 +14,7 @@ from bot.listeners.forms import open_record_form
 from bot.parsing import commands as c
 from bot.render.common import Reply
 from bot.render.help import render_error
+from bot.replies import reply_privately
 from storage.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -48,15 +49,17 @@ USAGE_KEY: dict[type, str] = {
 
 def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefresher) -> None:
     @app.command(Command.ACTIONS)
-    def on_actions(
-        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
+    def on_actions(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         ack()
+
+        def answer(reply: Reply) -> None:
+            reply_privately(client, command.get("response_url"), command["user_id"], reply)
+
         today = deps.clock.now().astimezone(deps.timezone).date()
         try:
             parsed = c.parse_command(command.get("text", ""), today)
         except c.CommandError as exc:
-            _reply(respond, render_error(exc.message, exc.usage))
+            answer(render_error(exc.message, exc.usage))
             return
         if isinstance(parsed, c.OpenForm):
             open_record_form(client, deps, command["trigger_id"], command["team_id"])
@@ -66,15 +69,12 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
             outcome = commands.run(parsed, request)
         except (ServiceError, PersonProblem) as exc:
             usage = c.USAGE.get(USAGE_KEY.get(type(parsed), ""))
-            _reply(respond, render_error(_message(exc), usage))
+            answer(render_error(_message(exc), usage))
             return
-        _reply(respond, outcome.reply)
+        answer(outcome.reply)
         home.refresh(command["team_id"], outcome.changed_for)
 
 
 def _message(exc: Exception) -> str:
     return exc.message if isinstance(exc, ServiceError) else str(exc)
 
-
-def _reply(respond: Respond, reply: Reply) -> None:
-    respond(response_type="ephemeral", **reply.payload())
