@@ -88,7 +88,44 @@ def _parser() -> argparse.ArgumentParser:
     round_.add_argument("--dry-run", action="store_true",
                         help="print who would get what, and send nothing")
     round_.set_defaults(handler=_reminders_run)
+
+    console = commands.add_parser(
+        "console",
+        help="try the bot without Slack: the real bot against a local stand-in, as a "
+        "pretend workspace's people",
+        description="Run the real bot against a built-in stand-in for Slack, with a pretend "
+        "workspace (a secretariat member, a DCC, an ACC, the PCC and a team channel). Type "
+        "/actions commands as any of them, press buttons, fill in forms and move the clock "
+        "to see reminders, summaries and digests arrive. Needs no Slack tokens and never "
+        "reads DATABASE_URL. When stdin is not a terminal it reads commands line by line.",
+    )
+    console.add_argument(
+        "--db", metavar="PATH", default="actionlog-console.db",
+        help="SQLite file to use, created and migrated as needed "
+        "(default: actionlog-console.db in the working directory)",
+    )
+    console.add_argument(
+        "--at", metavar="TIME",
+        help="start the clock at this local time (ACTIONLOG_TIMEZONE), e.g. "
+        "'2026-11-16 10:00'; default: now",
+    )
+    console.set_defaults(handler=_console)
+    _add_data_protection_commands(commands)
     return parser
+
+
+def _console(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.console.main import ConsoleError, run_console
+
+    try:
+        return run_console(Path(args.db), args.at)
+    except ConsoleError as exc:
+        raise CliError(str(exc)) from None
+    except SQLAlchemyError as exc:
+        reason = type(getattr(exc, "orig", None) or exc).__name__
+        raise CliError(f"cannot open the console database {args.db} ({reason})") from None
 
 
 def _engine(settings: Settings) -> Engine:
@@ -229,6 +266,127 @@ def _slack_reason(exc: Exception) -> str:
         return str(exc.response.get("error", "error"))
     # BoltError's text can include the API response; keep only its first clause.
     return str(exc).split(":")[0][:120]
+
+
+# -- data protection: export and forget-user -------------------------------------------
+
+
+def _add_data_protection_commands(commands: Any) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write the whole action log, with history, as JSON and CSV",
+        description="Write the action log from DATABASE_URL into DIR: actionlog-export.json "
+        "(everything, with each action's full history) and one CSV per table (meetings, "
+        "actions, owners, events, roles, secretariat). Times are ISO 8601 in UTC. Needs no "
+        "Slack tokens.",
+    )
+    export.add_argument("--out", metavar="DIR", required=True,
+                        help="folder to write into (created if missing)")
+    export.add_argument("--team", metavar="T",
+                        help="only this workspace (Slack team id, e.g. T012AB3CD); default: all")
+    export.set_defaults(handler=_export)
+
+    forget = commands.add_parser(
+        "forget-user",
+        help="anonymise a person who has left, keeping the record of what they owned",
+        description="Replace a person's Slack id everywhere in the record (owners, role "
+        "history, who recorded or changed what, mentions in text) by a placeholder such as "
+        "UFORGOTTEN-1A2B3C4D5E, or hand what they owned to a role with --role. Roles they "
+        "still hold become vacant and they leave the secretariat. Each affected action's "
+        "history records the anonymising. Running it again changes nothing.",
+    )
+    forget.add_argument("user_id", metavar="SLACK_ID",
+                        help="the person's Slack member id, e.g. U012AB3CD")
+    forget.add_argument("--team", metavar="T",
+                        help="only this workspace (Slack team id); default: every workspace")
+    forget.add_argument("--role", metavar="CODE",
+                        help="give what they owned to this role (e.g. DCC) instead of the "
+                        "placeholder")
+    forget.set_defaults(handler=_forget_user)
+
+
+def _data_engine() -> Engine:
+    settings = load_settings()
+    configure_logging(settings.secrets())
+    engine = _engine(settings)
+    if not schema.is_up_to_date(engine):
+        raise CliError("the database schema is behind: run 'actionlog migrate' first")
+    return engine
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from storage.db import transaction
+    from storage.services import export
+
+    engine = _data_engine()
+    with transaction(make_session_factory(engine)) as session:
+        data = export.export_log(session, team_id=args.team, now=datetime.now(UTC))
+    if args.team and args.team not in data["workspaces"]:
+        raise CliError(f"there is no workspace {args.team} in the database")
+    out = Path(args.out)
+    try:
+        json_path = export.write_json(data, out / export.JSON_NAME)
+        tables = export.write_csv(data, out)
+    except OSError as exc:
+        raise CliError(f"cannot write to {out} ({exc.strerror or type(exc).__name__})") \
+            from None
+    rows = export.csv_rows(data)
+    print(f"wrote {json_path} ({len(data['meetings'])} meetings, {len(data['actions'])} "
+          f"actions, {len(rows['events'])} history entries, {len(data['roles'])} role terms; "
+          f"workspaces: {', '.join(data['workspaces']) or 'none'})")
+    for name, path in tables.items():
+        print(f"wrote {path} ({len(rows[name])} rows)")
+    return 0
+
+
+def _forget_user(args: argparse.Namespace) -> int:
+    from storage.db import transaction
+    from storage.errors import ServiceError
+    from storage.services import forget
+
+    try:
+        user_id = forget.check_user_id(args.user_id)
+    except ServiceError as exc:
+        raise CliError(exc.message) from None
+    engine = _data_engine()
+    now = datetime.now(UTC)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            teams = [args.team] if args.team else forget.teams(session)
+            reports = [
+                forget.forget_user(session, team_id=team, user_id=user_id,
+                                   actor=forget.SYSTEM_ACTOR, now=now, role=args.role)
+                for team in teams
+            ]
+    except ServiceError as exc:
+        raise CliError(exc.message) from None
+    if not reports:
+        print("the database holds no workspaces; nothing changed")
+    for report in reports:
+        print(_describe_forgetting(report, user_id))
+    return 0
+
+
+def _describe_forgetting(report: Any, user_id: str) -> str:
+    if not report.changed:
+        return f"{report.team_id}: no record of {user_id}; nothing changed"
+    lines = [f"{report.team_id}: {user_id} is now {report.placeholder} in the record"]
+    if report.refs:
+        refs = ", ".join(f"A-{ref}" for ref in report.refs)
+        lines.append(f"  actions anonymised ({len(report.refs)}): {refs}; each history "
+                     "records it")
+    if report.ownerships:
+        to = f"the role {report.owner_role}" if report.owner_role else report.placeholder
+        lines.append(f"  ownerships moved to {to}: {report.ownerships}")
+    if report.roles_vacated:
+        lines.append(f"  roles now vacant: {', '.join(report.roles_vacated)}")
+    if report.secretariat_removed:
+        lines.append("  removed from the secretariat")
+    for where, count in sorted(report.values.items()):
+        lines.append(f"  {where}: {count} rewritten")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from bot.render.common import Reply, context, section
 from bot.render.help import render_help
 from reminders import planner
 from reminders.messages import MoreTimeRequest
-from storage.db import transaction
+from storage.db import read_transaction, transaction
 from storage.due import DueSpec
 from storage.errors import NotFound
 from storage.models import ActionStatus, Meeting
@@ -80,6 +80,10 @@ def run(command: c.Command, request: Request) -> Outcome:
     handler = HANDLERS.get(type(command))
     if handler is None:
         raise AssertionError(f"no handler for {type(command).__name__}")
+    if isinstance(command, READS):
+        with read_transaction(request.deps.sessions) as session:
+            if workspace.is_set_up(session, team_id=request.team_id):
+                return handler(command, request, session)
     with transaction(request.deps.sessions) as session:
         became_secretariat = workspace.welcome(
             session, team_id=request.team_id, user_id=request.user_id, now=request.now
@@ -90,6 +94,10 @@ def run(command: c.Command, request: Request) -> Outcome:
         outcome.reply.text += "\n" + FIRST_SECRETARIAT
     return outcome
 
+
+# Commands that only read, once the workspace exists (so no first-use setup is needed).
+READS = (c.Help, c.ShowAction, c.ListActions, c.MeetingList, c.ListRoles, c.ShowSettings,
+         c.Summary)
 
 FIRST_SECRETARIAT = (
     "You are the first person to use Action Log here, so you are now its secretariat: "

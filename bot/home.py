@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.directory import SlackDirectory
 from bot.render.home import render_home
-from storage.db import transaction
-from storage.services import home, workspace
+from storage.db import read_transaction
+from storage.models import WorkspaceSettings
+from storage.services import home
 from storage.services.people import Actor
 
 if TYPE_CHECKING:
@@ -31,11 +33,10 @@ class HomeRefresher:
         """Render and publish one person's Home tab."""
         deps = self._deps
         now = deps.clock.now()
-        with transaction(deps.sessions) as session:
-            settings = workspace.get_settings(session, team_id=team_id, now=now)
-            actor = Actor(
-                user_id, self._directory.in_group(settings.secretariat_usergroup_id, user_id)
-            )
+        with read_transaction(deps.sessions) as session:
+            settings = session.get(WorkspaceSettings, team_id)
+            group = settings.secretariat_usergroup_id if settings else None
+            actor = Actor(user_id, self._directory.in_group(group, user_id))
             data = home.home_data(
                 session, team_id=team_id, actor=actor, now=now, zone=deps.timezone
             )
@@ -50,7 +51,7 @@ class HomeRefresher:
         for user_id in sorted(set(user_ids)):
             try:
                 self.publish(team_id, user_id)
-            except (SlackApiError, OSError) as exc:
+            except (SlackApiError, OSError, SQLAlchemyError) as exc:
                 error = exc.response.get("error") if isinstance(exc, SlackApiError) else str(exc)
                 log.warning("home not refreshed", extra={"fields": {
                     "user": user_id, "error": error}})

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from reminders.clock import Clock
 from reminders.delivery import Deliverer, Messenger, RoundReport
 from reminders.planner import Planned, plan_round
-from storage.db import transaction
+from storage.db import read_transaction
 from storage.models import WorkspaceSettings
 
 log = logging.getLogger("actionlog.reminders")
@@ -36,7 +36,7 @@ class ReminderService:
     def plan(self, at: datetime | None = None) -> dict[str, list[Planned]]:
         """What is due at ``at`` (default now), per workspace; sends nothing."""
         at = at or self._clock.now()
-        with transaction(self._sessions) as session:
+        with read_transaction(self._sessions) as session:
             teams = session.scalars(select(WorkspaceSettings.team_id)).all()
             return {
                 team: plan_round(session, team_id=team, at=at, zone=self._zone)

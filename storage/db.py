@@ -29,9 +29,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
         )
         event.listen(engine, "connect", _configure_sqlite)
-        # pysqlite opens transactions lazily; take the write lock at BEGIN instead, so
-        # two writers queue on the busy timeout rather than failing on upgrade.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
     kwargs.setdefault("pool_pre_ping", True)  # survive a database restart
     return create_engine(url, **kwargs)
@@ -48,6 +46,17 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _begin_sqlite(conn: Any) -> None:
+    # pysqlite opens transactions lazily; writers take the write lock at BEGIN instead, so
+    # two writers queue on the busy timeout rather than failing on lock upgrade. Readers
+    # (see read_transaction) begin deferred: in WAL mode they never wait for writers.
+    readonly = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+READ_ONLY = "actionlog_read_only"
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (renderers read them)."""
     return sessionmaker(engine, expire_on_commit=False)
@@ -57,4 +66,12 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """One session and one transaction: commit on success, roll back on error."""
     with sessions() as session, session.begin():
+        yield session
+
+
+@contextmanager
+def read_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction that only reads: on SQLite it never waits for a writer."""
+    with sessions() as session, session.begin():
+        session.connection(execution_options={READ_ONLY: True})
         yield session

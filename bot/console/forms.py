@@ -42,6 +42,7 @@ class Field:
     shown: str = ""  # the value as typed back to the person
 
     def describe(self, number: int) -> list[str]:
+        """``(3) Label [kind, optional] = value`` and, for a choice, its numbered options."""
         need = "optional" if self.optional else "required"
         lines = [f"({number}) {self.label} [{_KIND_WORDS.get(self.kind, self.kind)}, {need}]"
                  + (f" = {self.shown}" if self.state else "")]
@@ -66,6 +67,7 @@ class Form:
 
     @classmethod
     def of(cls, view: Mapping[str, Any], names: Names | None = None) -> Form:
+        """The form in a view as views.open sent it (with the id Slack gave it)."""
         form = cls(
             view_id=str(view.get("id", "")), callback_id=str(view.get("callback_id", "")),
             title=text_of(view.get("title"), names), submit=text_of(view.get("submit"), names),
@@ -82,6 +84,7 @@ class Form:
         return form
 
     def describe(self, errors: Mapping[str, str] | None = None) -> list[str]:
+        """The form as numbered fields, with the bot's ``errors`` (by block id) beside them."""
         lines = [f"Form: {self.title}"]
         for number, item in enumerate(self.fields, 1):
             lines += [INDENT + line for line in item.describe(number)]

@@ -29,6 +29,7 @@ class Answer:
     body: str
 
     def json(self) -> dict[str, Any]:
+        """The body as a JSON object; empty when it is empty or not JSON."""
         try:
             loaded = json.loads(self.body) if self.body.strip() else {}
         except json.JSONDecodeError:
@@ -46,11 +47,13 @@ class SignedSender:
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
     def trigger_id(self) -> str:
+        """A fresh trigger id in Slack's ``digits.digits.hex`` shape."""
         serial = next(self._serial)
         return f"{int(time.time())}{serial:04d}.1234567890.{serial:032x}"
 
     def slash_command(self, text: str, *, user_id: str, user_name: str, channel_id: str,
                       channel_name: str, response_url: str) -> Answer:
+        """The form-encoded POST Slack makes for a slash command."""
         return self._form({
             "token": "console", "team_id": self._team_id, "team_domain": "opcc",
             "channel_id": channel_id, "channel_name": channel_name, "user_id": user_id,
@@ -77,6 +80,7 @@ class SignedSender:
 
     def view_submission(self, view: Mapping[str, Any], *, user_id: str,
                         user_name: str) -> Answer:
+        """A modal's submission, with its state as ``view["state"]``."""
         payload = self._interaction("view_submission", user_id, user_name)
         payload["view"] = {"team_id": self._team_id, "type": "modal", "app_id": self._app_id,
                            "hash": f"{int(time.time())}.{view['id']}", **view}
@@ -84,6 +88,7 @@ class SignedSender:
         return self._form({"payload": json.dumps(payload)})
 
     def event(self, event: Mapping[str, Any]) -> Answer:
+        """An Events API ``event_callback``."""
         now = int(time.time())
         return self._send(json.dumps({
             "token": "console", "team_id": self._team_id, "api_app_id": self._app_id,

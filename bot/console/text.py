@@ -16,6 +16,10 @@ EMOJI = {
 }
 _ANGLE_RE = re.compile(r"<([^<>]*)>")
 _EMOJI_RE = re.compile(r":([a-z0-9_+-]+):")
+_URL_RE = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+# *bold* and _italic_ around words; the markers only clutter plain text.
+_BOLD_RE = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])")
+_ITALIC_RE = re.compile(r"(?<![\w_])_(?=\S)([^_\n]*?\S)_(?![\w_])")
 INDENT = "  "
 
 
@@ -53,12 +57,15 @@ def mrkdwn(text: str, names: Names | None = None) -> str:
             return label or "@group"
         if target.startswith("!"):
             return "@" + (label or target[1:].split("^")[0])
+        if not _URL_RE.match(target):  # "<owners>" in a usage line is text, not a link
+            return match.group(0)
         return f"{label} ({target})" if label and label != target else target
 
     def emoji(match: re.Match[str]) -> str:
         return EMOJI.get(match.group(1), match.group(0))
 
     plain = _EMOJI_RE.sub(emoji, _ANGLE_RE.sub(angle, text))
+    plain = _ITALIC_RE.sub(r"\1", _BOLD_RE.sub(r"\1", plain))
     # &amp; last, so "&amp;lt;" stays the literal text "&lt;" someone typed.
     return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
@@ -83,6 +90,7 @@ class Rendered:
     buttons: list[Button] = field(default_factory=list)
 
     def number(self, button: Button) -> str:
+        """Remember the button; return it as shown, e.g. ``[3] Mark complete``."""
         self.buttons.append(button)
         return f"[{self.first + len(self.buttons) - 1}] {button.label}"
 
@@ -108,7 +116,7 @@ def render_blocks(
         elif kind == "context":
             parts = [text_of(e, names) for e in block.get("elements", []) if e.get("type")
                      in ("mrkdwn", "plain_text")]
-            out.lines.append(INDENT + " ".join(parts))
+            out.lines += [INDENT + line for line in " ".join(parts).splitlines()]
         elif kind == "divider":
             out.lines.append("-" * 40)
         elif kind == "actions":

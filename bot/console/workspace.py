@@ -26,6 +26,8 @@ class Person:
 
 @dataclass(frozen=True)
 class Channel:
+    """A channel the bot can post to."""
+
     channel_id: str
     name: str
 
@@ -57,21 +59,18 @@ def find_person(word: str) -> Person | None:
     return None
 
 
-def person_by_id(user_id: str) -> Person | None:
-    return next((p for p in PEOPLE if p.user_id == user_id), None)
-
-
 def user_names() -> dict[str, str]:
     """User id → alias, for showing mentions as @dana."""
     return {p.user_id: p.alias for p in PEOPLE}
 
 
 def channel_names() -> dict[str, str]:
+    """Channel id → name, for showing <#C0TEAM> as #opcc-team."""
     return {TEAM_CHANNEL.channel_id: TEAM_CHANNEL.name}
 
 
 def slack_text(typed: str) -> str:
-    """Turn @dana and #opcc-team into the mentions Slack sends when they are picked from its list."""
+    """@dana and #opcc-team as the mentions Slack sends when they are picked from its list."""
 
     def person(match: re.Match[str]) -> str:
         found = find_person(match["name"])

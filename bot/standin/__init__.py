@@ -1,6 +1,6 @@
-"""Local Slack stand-in: a fake Web API server and a client that signs requests like Slack."""
+"""Local Slack stand-in: a fake Web API server (`server`) and a client that signs requests
+like Slack (`signed_client`, which needs `requests` from the dev extras).
 
-from bot.standin.server import FAULTS, Call, SlackStandIn
-from bot.standin.signed_client import SendOptions, SignedSlackClient, sign
-
-__all__ = ["FAULTS", "Call", "SendOptions", "SignedSlackClient", "SlackStandIn", "sign"]
+Import the modules directly; nothing is imported here so that a plain install, which
+lacks `requests`, can still use the server (the console does).
+"""

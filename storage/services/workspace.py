@@ -9,7 +9,12 @@ from sqlalchemy.orm import Session
 
 from storage.errors import InvalidChange
 from storage.models import Role, WorkspaceSettings
-from storage.services.people import Actor, claim_first_secretariat, require_secretariat
+from storage.services.people import (
+    Actor,
+    claim_first_secretariat,
+    require_secretariat,
+    secretariat_user_ids,
+)
 
 # The roles the minutes use, created vacant so actions can name them from day one.
 STANDARD_ROLES = ("PCC", "DPCC", "CEO", "CC", "DCC", "ACC", "CFO")
@@ -51,6 +56,16 @@ def _create_settings(session: Session, *, team_id: str, now: datetime) -> Worksp
     )
     session.flush()
     return settings
+
+
+def is_set_up(session: Session, *, team_id: str) -> bool:
+    """Settings exist and someone is secretariat: nothing is left to create on first use."""
+    settings = session.get(WorkspaceSettings, team_id)
+    if settings is None:
+        return False
+    return bool(settings.secretariat_usergroup_id) or bool(
+        secretariat_user_ids(session, team_id=team_id)
+    )
 
 
 def welcome(session: Session, *, team_id: str, user_id: str, now: datetime) -> bool:
