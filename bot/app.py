@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
@@ -15,6 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import listeners
+from bot.backlog import Backlog
 from bot.errors import handle_error
 from bot.settings import Settings
 from reminders.clock import Clock
@@ -26,11 +27,13 @@ SERVER_ERROR_RETRIES = 3
 
 @dataclass(frozen=True)
 class Deps:
-    """What listeners need besides Slack: the database, the clock and the zone."""
+    """What listeners need besides Slack: the database, the clock, the zone and the
+    backlog that runs their work after the ack."""
 
     sessions: sessionmaker[Session]
     clock: Clock
     timezone: ZoneInfo
+    backlog: Backlog = field(default_factory=Backlog)
 
 
 def make_web_client(settings: Settings) -> WebClient:

@@ -28,6 +28,9 @@ from reminders.service import ReminderService
 from storage import schema
 from storage.db import make_engine, make_session_factory
 
+# How long a stopping bot keeps working through commands it has already acknowledged.
+SHUTDOWN_GRACE_SECONDS = 20
+
 
 class CliError(Exception):
     """A problem the person running the command can fix; printed as one line."""
@@ -180,6 +183,8 @@ def _run(args: argparse.Namespace) -> int:
         return _serve_http(wsgi, settings, args)
     finally:
         scheduler.shutdown(wait=False)
+        # Commands already acknowledged are finished before the process exits.
+        runtime.deps.backlog.close(timeout=SHUTDOWN_GRACE_SECONDS)
 
 
 def _parse_at(text: str) -> datetime:

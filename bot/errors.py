@@ -11,6 +11,10 @@ FAILED_MESSAGE = (
     ":warning: Sorry, that did not work and nothing was changed. Please try again in a "
     "minute; if it keeps failing, tell the secretariat."
 )
+BUSY_MESSAGE = (
+    ":warning: Sorry, the action log is very busy and could not take that just now; nothing was "
+    "changed. Please try again in a minute."
+)
 
 
 def handle_error(error: Exception, body: dict[str, Any], respond: Any) -> None:

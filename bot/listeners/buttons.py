@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot import commands
 from bot.directory import SlackDirectory
+from bot.errors import BUSY_MESSAGE, FAILED_MESSAGE
 from bot.ids import ActionId, CallbackId
 from bot.parsing import commands as c
 from bot.render.forms import note_form
@@ -21,6 +22,20 @@ if TYPE_CHECKING:
 
 def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefresher) -> None:
     def change(body: dict[str, Any], client: WebClient, command: c.Command) -> None:
+        """Run the button's change on the backlog, after the ack (see bot/backlog.py)."""
+        user_id = body["user"]["id"]
+
+        def tell(text: str) -> None:
+            client.chat_postMessage(channel=user_id, text=text)
+
+        queued = deps.backlog.submit(
+            f"button {type(command).__name__}", lambda: run_change(body, client, command),
+            on_failure=lambda _exc: tell(FAILED_MESSAGE),
+        )
+        if not queued:
+            tell(BUSY_MESSAGE)
+
+    def run_change(body: dict[str, Any], client: WebClient, command: c.Command) -> None:
         team_id, user_id = body["team"]["id"], body["user"]["id"]
         request = commands.Request(team_id, user_id, deps, directory)
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
@@ -9,10 +10,11 @@ from slack_sdk import WebClient
 
 from bot import commands
 from bot.directory import PersonProblem, SlackDirectory
+from bot.errors import BUSY_MESSAGE, FAILED_MESSAGE
 from bot.ids import Command
 from bot.listeners.forms import open_record_form
 from bot.parsing import commands as c
-from bot.render.common import Reply
+from bot.render.common import Reply, section
 from bot.render.help import render_error
 from bot.replies import reply_privately
 from storage.errors import ServiceError
@@ -50,29 +52,46 @@ USAGE_KEY: dict[type, str] = {
 def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefresher) -> None:
     @app.command(Command.ACTIONS)
     def on_actions(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+        # Ack at once; the work runs on the backlog so acks never wait behind it.
         ack()
 
         def answer(reply: Reply) -> None:
             reply_privately(client, command.get("response_url"), command["user_id"], reply)
 
-        today = deps.clock.now().astimezone(deps.timezone).date()
-        try:
-            parsed = c.parse_command(command.get("text", ""), today)
-        except c.CommandError as exc:
-            answer(render_error(exc.message, exc.usage))
-            return
-        if isinstance(parsed, c.OpenForm):
-            open_record_form(client, deps, command["trigger_id"], command["team_id"])
-            return
-        request = commands.Request(command["team_id"], command["user_id"], deps, directory)
-        try:
-            outcome = commands.run(parsed, request)
-        except (ServiceError, PersonProblem) as exc:
-            usage = c.USAGE.get(USAGE_KEY.get(type(parsed), ""))
-            answer(render_error(_message(exc), usage))
-            return
-        answer(outcome.reply)
-        home.refresh(command["team_id"], outcome.changed_for)
+        queued = deps.backlog.submit(
+            "/actions",
+            lambda: _handle(command, client, answer, deps, directory, home),
+            on_failure=lambda _exc: answer(_notice(FAILED_MESSAGE)),
+        )
+        if not queued:
+            answer(_notice(BUSY_MESSAGE))
+
+
+def _handle(command: dict[str, Any], client: WebClient, answer: Callable[[Reply], None],
+            deps: Deps, directory: SlackDirectory, home: HomeRefresher) -> None:
+    """Parse and run one /actions command, answer privately, refresh Home tabs."""
+    today = deps.clock.now().astimezone(deps.timezone).date()
+    try:
+        parsed = c.parse_command(command.get("text", ""), today)
+    except c.CommandError as exc:
+        answer(render_error(exc.message, exc.usage))
+        return
+    if isinstance(parsed, c.OpenForm):
+        open_record_form(client, deps, command["trigger_id"], command["team_id"])
+        return
+    request = commands.Request(command["team_id"], command["user_id"], deps, directory)
+    try:
+        outcome = commands.run(parsed, request)
+    except (ServiceError, PersonProblem) as exc:
+        usage = c.USAGE.get(USAGE_KEY.get(type(parsed), ""))
+        answer(render_error(_message(exc), usage))
+        return
+    answer(outcome.reply)
+    home.refresh(command["team_id"], outcome.changed_for)
+
+
+def _notice(text: str) -> Reply:
+    return Reply(text=text, blocks=[section(text)])
 
 
 def _message(exc: Exception) -> str:

@@ -339,6 +339,16 @@ class SlackStandIn:
         with self._lock:
             self._faults.append(_Fault(method, fault, times, max(1, retry_after)))
 
+    def wait_faults_used(self, timeout: float = 10.0) -> None:
+        """Block until every injected fault has been applied (a hang counts once it begins)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while self._faults:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"faults not used within {timeout}s: {self._faults}")
+                self._changed.wait(min(remaining, 0.05))
+
     def fault_rate(
         self, rate: float, faults: Iterable[str] = ("ratelimited", "server_error", "hang"),
         seed: int = 0,

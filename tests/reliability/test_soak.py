@@ -180,7 +180,7 @@ def test_soak_with_slack_faults(soak_bot: RunningBot) -> None:
           f"refused but changed: {problems['refused_changed']}; "
           f"history mismatches: {problems['history']}")
     assert len(log.sent) == per_user * USERS
-    assert all(s.status == 200 for s in log.sent), Counter(s.status for s in log.sent)
+    assert all(s.status == 200 for s in log.sent), Counter((s.kind, s.status) for s in log.sent)
     assert faults > 0
     assert problems == {"lost": 0, "duplicated": 0, "refused_changed": 0, "history": 0}
     assert unanswered == []

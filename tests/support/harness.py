@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from slack_bolt import App
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.backlog import Backlog
 from bot.http import SlackWsgiApp, make_server, stop_server
 from bot.runtime import build_runtime
 from bot.settings import Settings
@@ -32,6 +33,7 @@ class RunningBot:
     sessions: sessionmaker[Session]
     clock: ManualClock
     reminders: ReminderService
+    backlog: Backlog  # the work acknowledged but not yet done
 
 
 def bot_settings(standin: SlackStandIn, database_url: str) -> Settings:
@@ -67,8 +69,10 @@ def running_bot(
             response_url_factory=lambda: standin.response_url(str(next(counter))),
         )
         try:
-            yield RunningBot(url, app, standin, slack, sessions, clock, runtime.reminders)
+            yield RunningBot(url, app, standin, slack, sessions, clock, runtime.reminders,
+                             runtime.deps.backlog)
         finally:
             slack.close()
             stop_server(server)
             thread.join(timeout=5)
+            runtime.deps.backlog.close(timeout=10)

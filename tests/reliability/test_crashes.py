@@ -1,0 +1,199 @@
+"""Killed mid-form and mid-migration; PostgreSQL restarted under load: consistent after."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import func, inspect, select
+
+from bot.standin.server import SlackStandIn
+from bot.standin.signed_client import SignedSlackClient
+from reminders.clock import ManualClock
+from storage import schema
+from storage.db import make_engine, make_session_factory, transaction
+from storage.models import Action, Base
+from tests.support.databases import empty_database_url
+from tests.support.harness import running_bot
+from tests.support.private_postgres import private_postgres
+
+SECRET = "crash-signing-secret"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_bot(standin: SlackStandIn, url: str, port: int, cwd: Path) -> subprocess.Popen:
+    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-crash", "SLACK_SIGNING_SECRET": SECRET,
+           "SLACK_API_URL": standin.api_url, "DATABASE_URL": url, "PORT": str(port)}
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--host", "127.0.0.1"],
+                               env=env, cwd=cwd, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                return process
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    process.kill()
+    raise AssertionError("the bot did not start")
+
+
+def _form(client: SignedSlackClient, text: str) -> requests.Response:
+    state = {
+        "text": {"value": {"type": "plain_text_input", "value": text}},
+        "owners_people": {"value": {"type": "multi_users_select",
+                                    "selected_users": ["UDCC"]}},
+        "due_date": {"value": {"type": "datepicker", "selected_date": "2030-06-30"}},
+    }
+    return client.view_submission("record_action", state, user_id="USEC")
+
+
+def _actions(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            return session.scalar(select(func.count()).select_from(Action)) or 0
+    finally:
+        engine.dispose()
+
+
+def test_sigkill_mid_form_submission(tmp_path: Path) -> None:
+    with empty_database_url(tmp_path) as url, SlackStandIn(hang_seconds=20) as standin:
+        engine = make_engine(url)
+        schema.upgrade(engine)
+        engine.dispose()
+        for user in ("USEC", "UDCC"):
+            standin.add_user(user, user.lower())
+        port = _free_port()
+        process = _start_bot(standin, url, port, tmp_path)
+        client = SignedSlackClient(f"http://127.0.0.1:{port}/slack/events", SECRET, timeout=2)
+        # The owner check asks Slack who UDCC is; that call hangs, mid-submission.
+        standin.inject("users.info", "hang", times=1)
+        with contextlib.suppress(requests.Timeout):
+            _form(client, "share the briefing note")
+        standin.wait_faults_used()  # the bot is inside the hanging users.info call
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        assert _actions(url) == 0  # nothing half-recorded
+
+        standin.reset()
+        process = _start_bot(standin, url, port, tmp_path)
+        try:
+            response = _form(client, "share the briefing note")
+            assert response.status_code == 200 and response.text in ("", "null")
+            assert _actions(url) == 1
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+        client.close()
+
+
+def _migrated_consistently(url: str) -> str | None:
+    """The revision, after checking the tables match it (empty, or exactly the models)."""
+    engine = make_engine(url)
+    try:
+        revision = schema.current_revision(engine)
+        tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
+        if revision == schema.head_revision():
+            with engine.connect() as connection:
+                context = MigrationContext.configure(connection)
+                assert compare_metadata(context, Base.metadata) == []
+        elif revision is None:
+            assert tables == set(), tables
+        else:
+            assert "actions" in tables  # an intermediate revision, whole
+        return revision
+    finally:
+        engine.dispose()
+
+
+def test_sigkill_mid_migration_then_migrate_again(tmp_path: Path) -> None:
+    seen = set()
+    for delay in (0.2, 0.5, 0.8, 1.1, 1.4, 1.8):
+        with empty_database_url(tmp_path) as url:
+            env = {**os.environ, "DATABASE_URL": url}
+            process = subprocess.Popen([sys.executable, "-m", "bot.cli", "migrate"], env=env,
+                                       cwd=tmp_path, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+            time.sleep(delay)
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=10)
+            seen.add(_migrated_consistently(url))
+            subprocess.run([sys.executable, "-m", "bot.cli", "migrate"], env=env, cwd=tmp_path,
+                           check=True, capture_output=True, timeout=60)
+            assert _migrated_consistently(url) == schema.head_revision()
+    print(f"\nrevisions seen after SIGKILL: {sorted(str(r) for r in seen)}")
+
+
+def test_postgres_restart_under_load(clock: ManualClock) -> None:
+    """Always on PostgreSQL (a private server, so restarting it disturbs no one else):
+    commands during the restart fail loudly, then all is well without any help."""
+    with private_postgres() as server:
+        url = server.url
+        engine = make_engine(url)
+        schema.upgrade(engine)
+        sessions = make_session_factory(engine)
+        with running_bot(sessions, clock, url) as bot:
+            for user in ("USEC", "UDCC"):
+                bot.standin.add_user(user, user.lower())
+            sent: list[str] = []
+            stop = threading.Event()
+
+            def load() -> None:
+                n = 0
+                while not stop.is_set() and n < 400:
+                    key = f"pg-{n}"
+                    bot.slack.slash_command(f"add DCC to restart task {key} by 30/06/2030",
+                                            user_id="USEC",
+                                            response_url=bot.standin.response_url(key))
+                    sent.append(key)
+                    n += 1
+                    time.sleep(0.02)
+
+            worker = threading.Thread(target=load)
+            worker.start()
+            time.sleep(1.0)
+            server.restart()
+            time.sleep(1.5)
+            stop.set()
+            worker.join(timeout=60)
+            time.sleep(2.0)  # let the last replies arrive
+            replies = {c.path.rsplit("/", 1)[-1]: c.args.get("text", "")
+                       for c in bot.standin.calls_to("response_url")}
+            with transaction(sessions) as session:
+                stored = set(session.scalars(select(Action.text)))
+            failed = [k for k in sent if "did not work" in replies.get(k, "")]
+            recorded = [k for k in sent if "Recorded" in replies.get(k, "")]
+            for key in recorded:
+                assert f"restart task {key}" in stored
+            for key in failed:
+                assert f"restart task {key}" not in stored
+            assert len(failed) + len(recorded) == len(sent)  # every command was answered
+            print(f"\npostgres restart: {len(sent)} commands, {len(recorded)} recorded, "
+                  f"{len(failed)} told it failed")
+            # And it recovered by itself: a new command works.
+            bot.slack.slash_command("add DCC to after the restart by 30/06/2030",
+                                    user_id="USEC", response_url=bot.standin.response_url("a"))
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                done = [c for c in bot.standin.calls_to("response_url")
+                        if c.path.endswith("/a") and "Recorded" in c.args.get("text", "")]
+                if done:
+                    break
+                time.sleep(0.1)
+            assert done
+        engine.dispose()
