@@ -179,7 +179,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if settings.socket_mode:
             return _serve_socket_mode(runtime.app, settings)
-        wsgi = SlackWsgiApp(runtime.app, health_check=lambda: _database_ok(engine))
+        wsgi = SlackWsgiApp(runtime.app, health_check=lambda: _database_ok(engine),
+                            signing_secret=settings.request_signing_secret)
         return _serve_http(wsgi, settings, args)
     finally:
         scheduler.shutdown(wait=False)

@@ -20,7 +20,7 @@ from reminders import planner
 from reminders.messages import MoreTimeRequest
 from storage.db import read_transaction, transaction
 from storage.due import DueSpec
-from storage.errors import NotFound
+from storage.errors import NotFound, PermissionDenied
 from storage.models import ActionStatus, Meeting
 from storage.owners import OwnerRef, UserOwner
 from storage.services import actions, listing, meetings, people, roles, workspace
@@ -80,6 +80,10 @@ def run(command: c.Command, request: Request) -> Outcome:
     handler = HANDLERS.get(type(command))
     if handler is None:
         raise AssertionError(f"no handler for {type(command).__name__}")
+    # Every command, button and form comes through here, so this one check covers them
+    # all; it comes first so a deactivated person cannot even become the first secretariat.
+    if request.directory.is_deactivated(request.user_id):
+        raise PermissionDenied(DEACTIVATED)
     if isinstance(command, READS):
         with read_transaction(request.deps.sessions) as session:
             if workspace.is_set_up(session, team_id=request.team_id):
@@ -98,6 +102,11 @@ def run(command: c.Command, request: Request) -> Outcome:
 # Commands that only read, once the workspace exists (so no first-use setup is needed).
 READS = (c.Help, c.ShowAction, c.ListActions, c.MeetingList, c.ListRoles, c.ShowSettings,
          c.Summary)
+
+DEACTIVATED = (
+    "Only active members of this workspace can use Action Log, and your Slack account has "
+    "been deactivated, so nothing was changed. If that is a mistake, ask a Slack admin."
+)
 
 FIRST_SECRETARIAT = (
     "You are the first person to use Action Log here, so you are now its secretariat: "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterable
@@ -10,6 +11,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 CACHE_SECONDS = 60.0
+
+log = logging.getLogger("actionlog.directory")
 
 
 class PersonProblem(Exception):
@@ -30,7 +33,8 @@ class SlackDirectory:
         for user_id in user_ids:
             user = self._user(user_id)
             if user is None:
-                raise PersonProblem(f"I can't find <@{user_id}> in this workspace.")
+                # Not a mention: the id is whatever was typed, and may not be a person at all.
+                raise PersonProblem(f"I can't find the user `{user_id}` in this workspace.")
             if user.get("deleted"):
                 raise PersonProblem(
                     f"<@{user_id}> has been deactivated, so they can't own an action. "
@@ -38,6 +42,22 @@ class SlackDirectory:
                 )
             if user.get("is_bot") or user.get("id") == "USLACKBOT":
                 raise PersonProblem(f"<@{user_id}> is a bot; actions need a person or a role.")
+
+    def is_deactivated(self, user_id: str) -> bool:
+        """Whether Slack says this person's account has been deactivated.
+
+        False when Slack does not know them or cannot be asked: Slack itself should not
+        deliver a deactivated person's requests, so this is a second line of defence, and
+        failing open keeps the bot usable while users.info is failing.
+        """
+        try:
+            user = self._user(user_id)
+        except (SlackApiError, OSError) as exc:
+            error = exc.response.get("error") if isinstance(exc, SlackApiError) else str(exc)
+            log.warning("could not check the requester", extra={"fields": {
+                "user": user_id, "error": error}})
+            return False
+        return bool(user and user.get("deleted"))
 
     def in_group(self, group_id: str | None, user_id: str) -> bool:
         """Whether the user is in the Slack user group (False when no group is set)."""

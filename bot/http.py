@@ -10,6 +10,7 @@ from typing import Any
 
 import waitress
 from slack_bolt import App, BoltRequest
+from slack_sdk.signature import SignatureVerifier
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
 EVENTS_PATH = "/slack/events"
@@ -17,6 +18,14 @@ HEALTH_PATH = "/healthz"
 # Slack's payloads are a few KiB; anything far larger is not from Slack.
 MAX_BODY_BYTES = 1024 * 1024
 SERVER_THREADS = 16
+# Slack's rule: a request stamped more than five minutes from now, either way, is a replay.
+MAX_CLOCK_SKEW_SECONDS = 5 * 60
+
+# Fields Slack sends as JSON objects (or null); a string is allowed where Slack sends an id.
+OBJECT_FIELDS = ("event", "view", "container", "message", "state")
+OBJECT_OR_ID_FIELDS = ("user", "team", "channel", "enterprise")
+# Fields Slack sends as lists of objects.
+LIST_FIELDS = ("actions", "authorizations")
 
 log = logging.getLogger("actionlog.http")
 
@@ -24,11 +33,23 @@ StartResponse = Callable[..., Any]
 
 
 class SlackWsgiApp:
-    """Routes Slack's POSTs to Bolt and answers the health check; logs one line each."""
+    """Routes Slack's POSTs to Bolt and answers the health check; logs one line each.
 
-    def __init__(self, bolt_app: App, health_check: Callable[[], bool]) -> None:
+    With a signing secret, every request's timestamp and signature are checked here,
+    before its body is parsed, so nothing unsigned reaches the parser or Bolt. Without
+    one (Socket Mode, where requests are not signed) the check is left to Bolt's own.
+    """
+
+    def __init__(
+        self,
+        bolt_app: App,
+        health_check: Callable[[], bool],
+        *,
+        signing_secret: str | None = None,
+    ) -> None:
         self._bolt = bolt_app
         self._healthy = health_check
+        self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -55,16 +76,35 @@ class SlackWsgiApp:
             return 413, {"content-type": "text/plain"}, b"Payload Too Large"
         raw = environ["wsgi.input"].read(length) if length else b""
         headers = _request_headers(environ)
+        if self._verifier is not None and not _fresh(headers):
+            return 401, {"content-type": "text/plain"}, b"Unauthorized"
         try:
-            request = BoltRequest(
-                body=raw.decode("utf-8"), query=environ.get("QUERY_STRING"), headers=headers
-            )
-        except (UnicodeDecodeError, ValueError, json.JSONDecodeError):
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return 400, {"content-type": "text/plain"}, b"Bad Request"
+        if not self._signed(text, headers):
+            return 401, {"content-type": "text/plain"}, b"Unauthorized"
+        try:
+            request = BoltRequest(body=text, query=environ.get("QUERY_STRING"), headers=headers)
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+            # Building the request only parses the body (json.JSONDecodeError is a
+            # ValueError); it fails like this on valid JSON that is not an object.
+            return 400, {"content-type": "text/plain"}, b"Bad Request"
+        if not _shaped_like_slack(request.body):
             return 400, {"content-type": "text/plain"}, b"Bad Request"
         fields.update(_describe(request))
         response = self._bolt.dispatch(request)
         out_headers = {k: ";".join(v) for k, v in response.headers.items()}
         return response.status, out_headers, (response.body or "").encode("utf-8")
+
+    def _signed(self, text: str, headers: dict[str, str]) -> bool:
+        """Whether Slack signed this body (always True when there is nothing to check)."""
+        if self._verifier is None:
+            return True
+        try:
+            return self._verifier.is_valid_request(text, headers)
+        except TypeError:  # hmac.compare_digest refuses a non-ASCII signature header
+            return False
 
     def _health(self) -> tuple[int, dict, bytes]:
         healthy = self._healthy()
@@ -83,6 +123,40 @@ def _request_headers(environ: dict[str, Any]) -> dict[str, str]:
     return headers
 
 
+def _fresh(headers: dict[str, str]) -> bool:
+    """Whether the request's timestamp is a whole number of seconds within five minutes of
+    now. Checked here, not left to Bolt, so a replayed or post-dated request never gets
+    as far as the parser, whatever Bolt's own check does."""
+    try:
+        stamp = int(headers.get("x-slack-request-timestamp", ""))
+    except ValueError:
+        return False
+    return abs(time.time() - stamp) <= MAX_CLOCK_SKEW_SECONDS
+
+
+def _shaped_like_slack(body: Any) -> bool:
+    """Whether the parsed body is an object whose well-known fields have Slack's types.
+
+    Bolt's listeners, and our own, read these fields without checking; valid JSON of the
+    wrong shape (an ``event`` that is a list, say) would otherwise fail there with a 500.
+    """
+    if not isinstance(body, dict):
+        return False
+    for name in OBJECT_FIELDS:
+        if not isinstance(body.get(name), dict | None):
+            return False
+    for name in OBJECT_OR_ID_FIELDS:
+        if not isinstance(body.get(name), dict | str | None):
+            return False
+    for name in LIST_FIELDS:
+        items = body.get(name)
+        if items is not None and not (
+            isinstance(items, list) and all(isinstance(i, dict) for i in items)
+        ):
+            return False
+    return True
+
+
 def _describe(request: BoltRequest) -> dict[str, Any]:
     """What the request is and who sent it, without the text they typed."""
     body = request.body if isinstance(request.body, dict) else {}
@@ -92,12 +166,17 @@ def _describe(request: BoltRequest) -> dict[str, Any]:
     elif body.get("type") == "block_actions" and body.get("actions"):
         what = f"block_actions {body['actions'][0].get('action_id')}"
     elif body.get("type") in ("view_submission", "view_closed"):
-        what = f"{body['type']} {body.get('view', {}).get('callback_id')}"
+        what = f"{body['type']} {(body.get('view') or {}).get('callback_id')}"
     elif body.get("type") == "event_callback":
-        what = f"event {body.get('event', {}).get('type')}"
-    user = body.get("user_id") or (body.get("user") or {}).get("id")
-    team = body.get("team_id") or (body.get("team") or {}).get("id")
+        what = f"event {(body.get('event') or {}).get('type')}"
+    user = body.get("user_id") or _id_of(body.get("user"))
+    team = body.get("team_id") or _id_of(body.get("team"))
     return {"what": what, "user": user, "team": team}
+
+
+def _id_of(value: dict | str | None) -> str | None:
+    """An id from a field Slack sends as an object or, in some payloads, as the id itself."""
+    return value.get("id") if isinstance(value, dict) else value
 
 
 def _status_line(status: int) -> str:

@@ -97,6 +97,13 @@ class Settings(BaseSettings):
     def socket_mode(self) -> bool:
         return self.SLACK_APP_TOKEN is not None
 
+    @property
+    def request_signing_secret(self) -> str | None:
+        """The secret HTTP requests are verified with; None in Socket Mode (not signed)."""
+        if self.socket_mode or self.SLACK_SIGNING_SECRET is None:
+            return None
+        return self.SLACK_SIGNING_SECRET.get_secret_value()
+
     def require_slack(self) -> None:
         """Raise SettingsError unless the settings needed to talk to Slack are present."""
         needed = ["SLACK_BOT_TOKEN"]

@@ -74,6 +74,9 @@ class ConsoleBot:
             while count == self._seen and time.monotonic() < deadline:
                 time.sleep(POLL_SECONDS)
                 count = len(self.standin.calls)
+        # Work acknowledged but still queued makes no calls yet; wait for it to be done.
+        self.runtime.deps.backlog.wait_idle(max(0.0, deadline - time.monotonic()))
+        count = len(self.standin.calls)
         changed = time.monotonic()
         while time.monotonic() < deadline and time.monotonic() - changed < QUIET_SECONDS:
             time.sleep(POLL_SECONDS)
@@ -150,8 +153,9 @@ def _serve(standin: SlackStandIn, engine: Engine, db_path: Path, start: datetime
     )
     clock = ManualClock(start)
     runtime = build_runtime(settings, make_session_factory(engine), clock)
-    server = make_server(SlackWsgiApp(runtime.app, health_check=lambda: True),
-                         host="127.0.0.1", port=0)
+    wsgi = SlackWsgiApp(runtime.app, health_check=lambda: True,
+                        signing_secret=settings.request_signing_secret)
+    server = make_server(wsgi, host="127.0.0.1", port=0)
     thread = threading.Thread(target=server.run, name="console-bot", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}/slack/events"  # type: ignore[union-attr]

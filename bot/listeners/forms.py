@@ -10,13 +10,13 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot import commands
-from bot.directory import PersonProblem, SlackDirectory
+from bot.directory import SlackDirectory
 from bot.ids import BlockId, CallbackId
+from bot.listeners.submissions import Submission, SubmissionRunner
 from bot.parsing import commands as c
 from bot.render.forms import NEXT_MEETING, record_action_form
 from storage.db import transaction
 from storage.due import DueAtMeetingOn, DueAtNextMeeting, DueOnDate, DueSpec
-from storage.errors import ServiceError
 from storage.owners import OwnerRef, RoleOwner, UserOwner
 from storage.services import meetings, roles, workspace
 
@@ -41,6 +41,8 @@ def open_record_form(
 
 
 def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefresher) -> None:
+    runner = SubmissionRunner(deps, directory, home)
+
     @app.shortcut(CallbackId.RECORD_FROM_MESSAGE)
     def on_record_shortcut(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
         ack()
@@ -50,63 +52,59 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
     @app.view(CallbackId.RECORD_ACTION)
     def on_record_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                             client: WebClient) -> None:
-        values = view["state"]["values"]
+        values = _state_values(view)
+        if values is None:
+            ack(response_action="errors", errors={BlockId.TEXT: FORM_WITHOUT_FIELDS})
+            return
         try:
             command = _form_command(values)
         except _FieldError as exc:
             ack(response_action="errors", errors={exc.block_id: exc.message})
             return
-        team_id, user_id = body["team"]["id"], body["user"]["id"]
-        request = commands.Request(team_id, user_id, deps, directory)
-        try:
-            outcome = commands.run(command, request)
-        except (ServiceError, PersonProblem) as exc:
-            message = exc.message if isinstance(exc, ServiceError) else str(exc)
-            ack(response_action="errors", errors={BlockId.TEXT: message[:300]})
-            return
-        ack()
-        client.chat_postMessage(channel=user_id, **outcome.reply.payload())
-        home.refresh(team_id, outcome.changed_for)
+        runner.run(ack, client, Submission(
+            body["team"]["id"], body["user"]["id"], command, BlockId.TEXT, command.text))
 
     @app.view(CallbackId.ADD_UPDATE)
     def on_update_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                             client: WebClient) -> None:
-        ref = json.loads(view.get("private_metadata") or "{}").get("ref")
-        note = _value(view["state"]["values"], BlockId.NOTE) or ""
-        team_id, user_id = body["team"]["id"], body["user"]["id"]
-        request = commands.Request(team_id, user_id, deps, directory)
-        try:
-            outcome = commands.run(c.UpdateAction(ref=int(ref), note=note), request)
-        except (ServiceError, TypeError, ValueError) as exc:
-            message = exc.message if isinstance(exc, ServiceError) else "That action is unknown."
-            ack(response_action="errors", errors={BlockId.NOTE: message[:300]})
+        values, ref = _state_values(view), _ref_of(view)
+        if values is None or ref is None:
+            problem = FORM_WITHOUT_FIELDS if values is None else UNKNOWN_ACTION
+            ack(response_action="errors", errors={BlockId.NOTE: problem})
             return
-        ack()
-        client.chat_postMessage(channel=user_id, **outcome.reply.payload())
-        home.refresh(team_id, outcome.changed_for)
-
+        note = str(_value(values, BlockId.NOTE) or "")
+        runner.run(ack, client, Submission(
+            body["team"]["id"], body["user"]["id"], c.UpdateAction(ref=ref, note=note),
+            BlockId.NOTE, f"Update to A-{ref}: {note}"))
 
     @app.view(CallbackId.NEED_MORE_TIME)
     def on_more_time_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                                client: WebClient) -> None:
-        values = view["state"]["values"]
-        ref = json.loads(view.get("private_metadata") or "{}").get("ref")
-        new_date = _value(values, BlockId.NEW_DATE)
-        if not new_date:
+        values, ref = _state_values(view), _ref_of(view)
+        if values is None or ref is None:
+            problem = FORM_WITHOUT_FIELDS if values is None else UNKNOWN_ACTION
+            ack(response_action="errors", errors={BlockId.REASON: problem})
+            return
+        try:
+            new_date = _date(values, BlockId.NEW_DATE)
+        except _FieldError as exc:
+            ack(response_action="errors", errors={exc.block_id: exc.message})
+            return
+        if new_date is None:
             ack(response_action="errors", errors={BlockId.NEW_DATE: "Choose the new date."})
             return
-        command = commands.RequestMoreTime(int(ref), date.fromisoformat(new_date),
-                                           _value(values, BlockId.REASON) or "")
-        team_id, user_id = body["team"]["id"], body["user"]["id"]
-        try:
-            outcome = commands.run(command, commands.Request(team_id, user_id, deps, directory))
-        except ServiceError as exc:
-            ack(response_action="errors", errors={BlockId.REASON: exc.message[:300]})
-            return
-        ack()
-        client.chat_postMessage(channel=user_id, **outcome.reply.payload())
-        for member, reply in outcome.notify:
-            client.chat_postMessage(channel=member, **reply.payload())
+        reason = str(_value(values, BlockId.REASON) or "")
+        runner.run(ack, client, Submission(
+            body["team"]["id"], body["user"]["id"],
+            commands.RequestMoreTime(ref, new_date, reason), BlockId.REASON,
+            f"More time for A-{ref}, until {new_date:%d/%m/%Y}: {reason}"))
+
+
+# Slack always sends a submitted form's fields; without them there is nothing to record.
+FORM_WITHOUT_FIELDS = (
+    "The form arrived without its fields, so nothing was changed. Close it and try again."
+)
+UNKNOWN_ACTION = "That action is unknown."
 
 
 class _FieldError(Exception):
@@ -115,8 +113,27 @@ class _FieldError(Exception):
         self.block_id, self.message = block_id, message
 
 
+def _state_values(view: dict[str, Any]) -> dict[str, Any] | None:
+    """The form's input values (``view.state.values``), or None when they are missing."""
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    return values if isinstance(values, dict) else None
+
+
+def _ref_of(view: dict[str, Any]) -> int | None:
+    """The action reference the form was opened for, kept in its private metadata."""
+    try:
+        ref = int(json.loads(view.get("private_metadata") or "{}")["ref"])
+    except (ValueError, TypeError, KeyError):
+        return None
+    return ref if 1 <= ref <= c.MAX_REF else None
+
+
 def _value(values: dict[str, Any], block_id: str) -> Any:
-    element = values.get(block_id, {}).get("value", {})
+    block = values.get(block_id)
+    element = block.get("value") if isinstance(block, dict) else None
+    if not isinstance(element, dict):
+        return None
     for key in ("value", "selected_date", "selected_users", "selected_options",
                 "selected_option"):
         if element.get(key) is not None:
@@ -124,30 +141,71 @@ def _value(values: dict[str, Any], block_id: str) -> Any:
     return None
 
 
+def _option(values: dict[str, Any], block_id: str) -> str | None:
+    """The value of the option chosen in a select, or None."""
+    chosen = _value(values, block_id)
+    return str(chosen["value"]) if isinstance(chosen, dict) and "value" in chosen else None
+
+
+def _options(values: dict[str, Any], block_id: str) -> list[str]:
+    """The values of the options (or users) chosen in a multi-select."""
+    chosen = _value(values, block_id)
+    if not isinstance(chosen, list):
+        return []
+    return [str(o["value"]) if isinstance(o, dict) else str(o) for o in chosen
+            if not isinstance(o, dict) or "value" in o]
+
+
+def _date(values: dict[str, Any], block_id: str) -> date | None:
+    """The date chosen in a date picker, or None; _FieldError when it is no date."""
+    chosen = _value(values, block_id)
+    if chosen is None:
+        return None
+    try:
+        return date.fromisoformat(str(chosen))
+    except ValueError:
+        raise _FieldError(block_id, "Choose a date from the calendar.") from None
+
+
 def _form_command(values: dict[str, Any]) -> commands.RecordFromForm:
     """Read the form, or raise _FieldError naming the field to fix."""
-    text = (_value(values, BlockId.TEXT) or "").strip()
+    text = str(_value(values, BlockId.TEXT) or "").strip()
     if not text:
         raise _FieldError(BlockId.TEXT, "Say what was agreed.")
-    owners: list[OwnerRef] = [RoleOwner(o["value"]) for o in
-                              _value(values, BlockId.OWNERS_ROLES) or []]
-    owners += [UserOwner(u) for u in _value(values, BlockId.OWNERS_PEOPLE) or []]
+    owners: list[OwnerRef] = [RoleOwner(code) for code in _options(values, BlockId.OWNERS_ROLES)]
+    owners += [UserOwner(user) for user in _options(values, BlockId.OWNERS_PEOPLE)]
     if not owners:
         raise _FieldError(BlockId.OWNERS_ROLES, "Choose at least one role or person.")
-    meeting = _value(values, BlockId.DUE_MEETING)
-    due_date = _value(values, BlockId.DUE_DATE)
+    meeting = _option(values, BlockId.DUE_MEETING)
+    due_date = _date(values, BlockId.DUE_DATE)
     if meeting and due_date:
         raise _FieldError(BlockId.DUE_DATE, "Choose a meeting or a date, not both.")
     due: DueSpec | None = None
     if due_date:
-        due = DueOnDate(date.fromisoformat(due_date))
-    elif meeting and meeting["value"] == NEXT_MEETING:
+        due = DueOnDate(due_date)
+    elif meeting == NEXT_MEETING:
         due = DueAtNextMeeting()
     elif meeting:
-        due = DueAtMeetingOn(date.fromisoformat(meeting["value"]))
-    source = _value(values, BlockId.SOURCE_MEETING)
+        due = DueAtMeetingOn(_meeting_day(meeting))
+    agenda_item = _value(values, BlockId.AGENDA_ITEM)
     return commands.RecordFromForm(
         owners=tuple(owners), text=text, due=due,
-        agenda_item=_value(values, BlockId.AGENDA_ITEM),
-        source_meeting_id=int(source["value"]) if source else None,
+        agenda_item=str(agenda_item) if agenda_item is not None else None,
+        source_meeting_id=_meeting_id(_option(values, BlockId.SOURCE_MEETING)),
     )
+
+
+def _meeting_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _FieldError(BlockId.DUE_MEETING, "Choose a meeting from the list.") from None
+
+
+def _meeting_id(value: str | None) -> int | None:
+    if value is None:
+        return None
+    # Ids are 32-bit columns; a larger number could only be a forged form.
+    if not value.isdigit() or not 1 <= int(value) <= c.MAX_REF:
+        raise _FieldError(BlockId.SOURCE_MEETING, "Choose a meeting from the list.")
+    return int(value)

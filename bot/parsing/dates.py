@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from bot.render.common import escape
 from storage.due import (
     DueAtMeetingInMonth,
     DueAtMeetingOn,
@@ -126,11 +127,15 @@ class _NotADate(DueParseError):
 
 
 def quote(text: str, limit: int = 60) -> str:
-    """Echo user input back as inline code, shortened so an error never floods the channel."""
+    """Echo user input back as inline code, shortened so an error never floods the channel.
+
+    Escaped after shortening (so no entity is cut in half): a mention picked from
+    Slack's list arrives raw, and ``<!channel>`` echoed back would ping the channel.
+    """
     flat = " ".join(text.replace("`", "'").split())
     if len(flat) > limit:
         flat = flat[: limit - 1] + "…"
-    return f"`{flat}`"
+    return f"`{escape(flat)}`"
 
 
 def describe_date(d: date) -> str:

@@ -23,9 +23,11 @@ from storage.owners import OwnerRef, RoleOwner, UserOwner
 from storage.services import roles
 from storage.services.due import ResolvedDue
 from storage.services.people import Actor, is_secretariat, require_secretariat
+from storage.services.text import check_storable
 
 TEXT_LIMIT = 3000
 NOTE_LIMIT = 3000
+AGENDA_ITEM_LIMIT = 40  # the actions.agenda_item column
 DUPLICATE_WINDOW = timedelta(minutes=1)
 
 REOPENABLE = (ActionStatus.COMPLETE, ActionStatus.CLOSED, ActionStatus.DROPPED)
@@ -63,6 +65,9 @@ def record_action(
     """Record a new action with the next ref; anyone in the workspace may."""
     text = text.strip()
     _check_text(text, what="The action's text", limit=TEXT_LIMIT)
+    agenda_item = (agenda_item or "").strip() or None
+    if agenda_item is not None:
+        _check_text(agenda_item, what="The agenda item", limit=AGENDA_ITEM_LIMIT)
     owners = _unique(owners)
     if not owners:
         raise InvalidChange("An action needs at least one owner: a person or a role.")
@@ -72,7 +77,7 @@ def record_action(
         team_id=team_id,
         ref=_next_ref(session, team_id=team_id),
         text=text,
-        agenda_item=(agenda_item or "").strip() or None,
+        agenda_item=agenda_item,
         source_meeting_id=source_meeting.id if source_meeting else None,
         due_date=due.on,
         due_meeting_id=due.meeting.id if due.meeting else None,
@@ -171,6 +176,7 @@ def reopen(
     action.closed_by = action.closed_at = action.completed_at = None
     note = (note or "").strip() or None
     if note:
+        _check_text(note, what="The note", limit=NOTE_LIMIT)
         _set_note(action, note, now)
     else:
         action.last_update_at = now
@@ -323,6 +329,7 @@ def _check_roles_known(session: Session, *, team_id: str, owners: Sequence[Owner
 
 
 def _check_text(text: str, *, what: str, limit: int) -> None:
+    check_storable(text, what=what)
     if not text:
         raise InvalidChange(f"{what} is empty.")
     if len(text) > limit:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from storage.errors import InvalidChange, NotFound
 from storage.models import Meeting, MeetingKind
 from storage.services.people import Actor, require_secretariat
+from storage.services.text import check_storable
 
 # The Police and Crime Panel is a different body: its meetings are not "the next meeting".
 ASSURANCE_KINDS = (
@@ -42,6 +43,8 @@ def set_next_meeting(
 ) -> tuple[Meeting, bool]:
     """Record a meeting, or update the one already on that day; True when it is new."""
     require_secretariat(session, team_id=team_id, actor=actor, doing="set meetings")
+    check_storable(title, what="The meeting title")
+    check_storable(venue, what="The venue")
     if starts_at <= now:
         raise InvalidChange("That meeting time has already passed; give a future date and time.")
     day_start, day_end = local_day_bounds(starts_at.astimezone(zone).date(), zone)

@@ -131,3 +131,30 @@ def test_someone_else_pressing_a_button_changes_nothing(bot: RunningBot) -> None
     with transaction(bot.sessions) as session:
         assert actions.get_action(session, team_id="T0001", ref=1).status == (
             ActionStatus.NOT_STARTED)
+
+
+def test_slow_form_acks_in_time_and_a_late_refusal_repeats_what_was_typed(
+    bot: RunningBot,
+) -> None:
+    """Slack hangs on the owner check for longer than the ack budget; the form still gets
+    its ack in time, and the refusal that comes later quotes the text so it isn't lost."""
+    _setup(bot)
+    bot.standin.hang_seconds = 3.0
+    bot.standin.inject("users.info", "hang", times=1)
+    response = bot.slack.view_submission("record_action", _state(
+        text={"type": "plain_text_input", "value": "brief <!channel> on custody & more"},
+        owners_people={"type": "multi_users_select", "selected_users": ["UGONE"]},
+        due_date={"type": "datepicker", "selected_date": "2027-06-30"},
+    ), user_id="USEC")
+    # The ack closed the form: the refusal was not ready within the budget.
+    assert response.status_code == 200 and response.text in ("", "null")
+    deadline = time.monotonic() + 15
+    while not (dms := [c for c in bot.standin.calls_to("chat.postMessage")
+                       if c.args.get("channel") == "USEC"]):
+        assert time.monotonic() < deadline, "no message after the late refusal"
+        time.sleep(0.05)
+    sent = dms[0].args["text"] + str(dms[0].args["blocks"])
+    assert "Nothing was changed" in sent
+    assert "brief &lt;!channel&gt; on custody &amp; more" in sent and "<!channel>" not in sent
+    with transaction(bot.sessions) as session:
+        assert session.query(Action).count() == 0

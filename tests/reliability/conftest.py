@@ -63,9 +63,34 @@ def shared_bot(shared_engine: Engine, database_url: str) -> Iterator[RunningBot]
         yield running
 
 
+# The previous test's work is over once Slack has heard nothing from the bot for this long.
+QUIET_SECONDS = 0.3
+SETTLE_LIMIT_SECONDS = 5.0
+
+
+def wait_until_settled(standin: SlackStandIn) -> None:
+    """Wait until the bot stops calling Slack, for at most a few seconds.
+
+    Replies and Home refreshes run after the ack, on the bot's own threads; a test can
+    end before they do. Left running, they would land after the next test's reset and
+    look like calls that test caused.
+    """
+    deadline = time.monotonic() + SETTLE_LIMIT_SECONDS
+    seen, quiet_since = len(standin.calls), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        count = len(standin.calls)
+        if count != seen:
+            seen, quiet_since = count, time.monotonic()
+        elif time.monotonic() - quiet_since >= QUIET_SECONDS:
+            return
+
+
 @pytest.fixture
 def fresh_bot(shared_bot: RunningBot, shared_engine: Engine) -> RunningBot:
     """The module's bot, with an empty database, no recorded calls and the clock reset."""
+    shared_bot.backlog.wait_idle(SETTLE_LIMIT_SECONDS)
+    wait_until_settled(shared_bot.standin)
     clear_all_tables(shared_engine)
     shared_bot.standin.reset()
     shared_bot.clock.set(START)

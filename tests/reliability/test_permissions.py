@@ -6,12 +6,13 @@ drop, reassign, revise due dates, and set meetings, roles, the secretariat and s
 
 Action A-1 is owned by UOWNER directly and by the role DCC, held by UDCC since yesterday
 and by UFORMER before that. UGONE owned A-1 too, and has since been deactivated in Slack:
-Slack should not deliver their requests, but if one arrives they may do no more than any
-other member.
+Slack should not deliver their requests, but if one arrives it is refused, whatever it is.
 """
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,7 +21,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.ids import ActionId
+from bot.ids import ActionId, BlockId, CallbackId
 from storage.db import transaction
 from storage.models import (
     Action,
@@ -36,7 +37,7 @@ from storage.owners import RoleOwner, UserOwner
 from storage.services import actions, meetings, roles, workspace
 from storage.services.due import ResolvedDue
 from storage.services.people import Actor
-from tests.reliability.conftest import START, press, say
+from tests.reliability.conftest import START, check_layout, press, say
 from tests.support.harness import TEAM, RunningBot
 from tests.support.world import LONDON
 
@@ -51,7 +52,8 @@ USERS = {
     "former role holder": "UFORMER",
     "deactivated": "UGONE",
 }
-ANYONE = frozenset(USERS)
+# Everyone still in the workspace; a deactivated person may do nothing at all.
+ANYONE = frozenset(USERS) - {"deactivated"}
 OWNERS = frozenset({"secretariat", "direct owner", "role holder"})
 SECRETARIAT = frozenset({"secretariat"})
 
@@ -157,6 +159,44 @@ def button(action_id: str) -> Callable[[RunningBot, str], str]:
     return lambda bot, user: press(bot, action_id, 1, user)
 
 
+def form(
+    callback_id: str, values: dict[str, Any], ref: int | None = None
+) -> Callable[[RunningBot, str], str]:
+    """Submit a form as the user; return the field error, or the direct message sent."""
+
+    def run(bot: RunningBot, user: str) -> str:
+        def to_user() -> list[Any]:
+            return [c for c in bot.standin.calls_to("chat.postMessage")
+                    if c.args.get("channel") == user]
+
+        before = len(to_user())
+        state = {block: {"value": value} for block, value in values.items()}
+        metadata = json.dumps({"ref": ref}) if ref is not None else ""
+        response = bot.slack.view_submission(
+            callback_id, state, user_id=user, private_metadata=metadata
+        )
+        assert response.status_code == 200, response.text
+        if response.text not in ("", "null"):
+            answer = response.json()
+            assert answer["response_action"] == "errors", answer
+            return " ".join(answer["errors"].values())
+        deadline = time.monotonic() + 5
+        while len(to_user()) <= before:
+            assert time.monotonic() < deadline, "no message after the form was submitted"
+            time.sleep(0.01)
+        call = to_user()[before]
+        check_layout(call)
+        return call.args["text"]
+
+    return run
+
+
+def more_time_asked(bot: RunningBot) -> bool:
+    with transaction(bot.sessions) as session:
+        kinds = session.scalars(select(ActionEvent.kind))
+        return "more_time_requested" in set(kinds)
+
+
 def a1_status(status: ActionStatus) -> Callable[[RunningBot], bool]:
     return lambda bot: a1(bot).status == status
 
@@ -230,18 +270,33 @@ OPERATIONS: dict[str, Operation] = {
     "button: mark complete": Operation(
         OWNERS, button(ActionId.MARK_COMPLETE), a1_status(ActionStatus.COMPLETE)
     ),
+    "form: record action": Operation(
+        ANYONE,
+        form(CallbackId.RECORD_ACTION, {
+            BlockId.TEXT: {"type": "plain_text_input", "value": "brief the PCC on custody"},
+            BlockId.OWNERS_ROLES: {"type": "multi_static_select",
+                                   "selected_options": [{"value": "DCC"}]},
+            BlockId.DUE_DATE: {"type": "datepicker", "selected_date": "2027-06-30"},
+        }),
+        lambda bot: len(state(bot)["actions"]) == 2,
+    ),
+    "form: add update": Operation(
+        OWNERS,
+        form(CallbackId.ADD_UPDATE,
+             {BlockId.NOTE: {"type": "plain_text_input", "value": "Draft circulated"}}, ref=1),
+        lambda bot: a1(bot).latest_note == "Draft circulated",
+    ),
+    "form: need more time": Operation(
+        OWNERS,
+        form(CallbackId.NEED_MORE_TIME, {
+            BlockId.NEW_DATE: {"type": "datepicker", "selected_date": "2027-09-30"},
+            BlockId.REASON: {"type": "plain_text_input", "value": "waiting for the audit"},
+        }, ref=1),
+        more_time_asked,
+    ),
 }
 
-# Left out until the defect is fixed (see the reliability report): today a deactivated
-# owner's update, start, done and owner buttons are accepted as if they were active.
-LEFT_OUT = {(op, "deactivated") for op, o in OPERATIONS.items() if o.allowed == OWNERS}
-
-CELLS = [
-    pytest.param(op, who, id=f"{op} by {who}")
-    for op in OPERATIONS
-    for who in USERS
-    if (op, who) not in LEFT_OUT
-]
+CELLS = [pytest.param(op, who, id=f"{op} by {who}") for op in OPERATIONS for who in USERS]
 
 
 @pytest.mark.parametrize(("op", "who"), CELLS)
@@ -253,12 +308,24 @@ def test_permission(fresh_bot: RunningBot, op: str, who: str) -> None:
     reply = operation.run(fresh_bot, USERS[who])
 
     after = state(fresh_bot)
-    if who == "deactivated" and "other member" in operation.allowed:
-        # No more than any other member may do; refusing them outright is fine too.
-        assert operation.done(fresh_bot) or after == before, reply
+    if who == "deactivated":
+        # Refused outright, even what any other member may do.
+        assert "Only " in reply and "deactivated" in reply, reply
+        assert after == before, f"{op} by {who} was refused but changed something"
     elif who in operation.allowed:
         assert operation.done(fresh_bot), f"{op} by {who} did not take effect: {reply}"
         assert "Only " not in reply, reply
     else:
         assert "Only " in reply, f"{op} by {who} was not refused: {reply}"
         assert after == before, f"{op} by {who} was refused but changed something"
+
+
+def test_deactivated_person_cannot_read_or_take_over_a_new_workspace(
+    fresh_bot: RunningBot,
+) -> None:
+    """The first person to use the bot becomes its secretariat; never a deactivated one."""
+    for text in ("list", "show A-1", "role DCC <@UGONE>", "settings digest off"):
+        reply = say(fresh_bot, text, "UGONE")
+        assert "deactivated" in reply, (text, reply)
+    assert state(fresh_bot) == {"actions": [], "events": 0, "meetings": [], "roles": [],
+                                "secretariat": [], "settings": []}

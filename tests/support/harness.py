@@ -56,7 +56,9 @@ def running_bot(
         runtime = build_runtime(settings, sessions, clock)
         app = runtime.app
         server = make_server(
-            SlackWsgiApp(app, health_check=lambda: True), host="127.0.0.1", port=0
+            SlackWsgiApp(app, health_check=lambda: True,
+                         signing_secret=settings.request_signing_secret),
+            host="127.0.0.1", port=0,
         )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
