@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,11 @@ from reminders.clock import Clock
 WEB_API_TIMEOUT_SECONDS = 10
 RATE_LIMIT_RETRIES = 10
 SERVER_ERROR_RETRIES = 3
+# Bolt runs every listener, and its ack, on this pool. More threads than the HTTP server
+# has (16), because a listener may go on after its request is answered (a form waiting
+# for its result, a Home tab being published), and a new request must never wait for a
+# thread to ack.
+LISTENER_THREADS = 32
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,8 @@ def build_app(settings: Settings, deps: Deps, *, client: WebClient | None = None
         # Socket Mode requests are not signed; HTTP requests always are.
         request_verification_enabled=not settings.socket_mode,
         logger=logging.getLogger("actionlog.bolt"),
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS,
+                                             thread_name_prefix="actionlog-listener"),
     )
     app.error(handle_error)
     listeners.register(app, deps)

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from bot.standin.server import Call, SlackStandIn
 from reminders.clock import ManualClock
 from storage.db import make_session_factory
+from tests.reliability import summary
 from tests.support.databases import clear_all_tables
 from tests.support.harness import RunningBot, running_bot
 
@@ -43,6 +44,14 @@ def add_people(standin: SlackStandIn) -> None:
         standin.add_user(user_id, name, real_name=name.replace(".", " ").title())
     standin.add_user(DEACTIVATED, "gone.person", real_name="Gone Person", deleted=True)
     standin.add_user("UBOT2", "some.bot", is_bot=True)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Operations, faults and what was lost or duplicated, after every reliability run."""
+    if summary.LINES:
+        terminalreporter.section("reliability summary")
+        for line in summary.LINES:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture

@@ -12,10 +12,11 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import requests
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from bot.standin.server import SlackStandIn
 from bot.standin.signed_client import SignedSlackClient
@@ -23,6 +24,7 @@ from reminders.clock import ManualClock
 from storage import schema
 from storage.db import make_engine, make_session_factory, transaction
 from storage.models import Action, Base
+from tests.reliability.summary import report
 from tests.support.databases import empty_database_url
 from tests.support.harness import running_bot
 from tests.support.private_postgres import private_postgres
@@ -96,6 +98,8 @@ def test_sigkill_mid_form_submission(tmp_path: Path) -> None:
             response = _form(client, "share the briefing note")
             assert response.status_code == 200 and response.text in ("", "null")
             assert _actions(url) == 1
+            report("SIGKILL mid form submission: nothing half-recorded; the form sent again "
+                   "after the restart recorded exactly 1 action")
         finally:
             process.terminate()
             process.wait(timeout=10)
@@ -121,10 +125,18 @@ def _migrated_consistently(url: str) -> str | None:
         engine.dispose()
 
 
-def test_sigkill_mid_migration_then_migrate_again(tmp_path: Path) -> None:
+# Seconds after starting `actionlog migrate` to kill it: before, during and after.
+KILL_DELAYS = (0.2, 0.5, 0.8, 1.1, 1.4, 1.8)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_sigkill_mid_migration_then_migrate_again(tmp_path: Path, kind: str) -> None:
+    """On both databases whichever the suite runs on: killed at several points of
+    `actionlog migrate`, the schema is whole at some revision, and migrating again
+    finishes the job."""
     seen = set()
-    for delay in (0.2, 0.5, 0.8, 1.1, 1.4, 1.8):
-        with empty_database_url(tmp_path) as url:
+    for delay in KILL_DELAYS:
+        with empty_database_url(tmp_path, kind) as url:
             env = {**os.environ, "DATABASE_URL": url}
             process = subprocess.Popen([sys.executable, "-m", "bot.cli", "migrate"], env=env,
                                        cwd=tmp_path, stdout=subprocess.DEVNULL,
@@ -136,7 +148,9 @@ def test_sigkill_mid_migration_then_migrate_again(tmp_path: Path) -> None:
             subprocess.run([sys.executable, "-m", "bot.cli", "migrate"], env=env, cwd=tmp_path,
                            check=True, capture_output=True, timeout=60)
             assert _migrated_consistently(url) == schema.head_revision()
-    print(f"\nrevisions seen after SIGKILL: {sorted(str(r) for r in seen)}")
+    report(f"SIGKILL mid migration ({kind}): {len(KILL_DELAYS)} "
+           f"kills, revisions seen after: {sorted(str(r) for r in seen)}; all consistent, "
+           "migrate again reached head")
 
 
 def test_postgres_restart_under_load(clock: ManualClock) -> None:
@@ -183,8 +197,8 @@ def test_postgres_restart_under_load(clock: ManualClock) -> None:
             for key in failed:
                 assert f"restart task {key}" not in stored
             assert len(failed) + len(recorded) == len(sent)  # every command was answered
-            print(f"\npostgres restart: {len(sent)} commands, {len(recorded)} recorded, "
-                  f"{len(failed)} told it failed")
+            report(f"PostgreSQL restarted under load: {len(sent)} commands, {len(recorded)} "
+                   f"recorded, {len(failed)} told it failed, 0 lost, 0 claimed falsely")
             # And it recovered by itself: a new command works.
             bot.slack.slash_command("add DCC to after the restart by 30/06/2030",
                                     user_id="USEC", response_url=bot.standin.response_url("a"))
@@ -197,3 +211,39 @@ def test_postgres_restart_under_load(clock: ManualClock) -> None:
                 time.sleep(0.1)
             assert done
         engine.dispose()
+
+
+def test_sigkill_while_a_migration_is_half_done_on_postgres(tmp_path: Path) -> None:
+    """Caught for certain in the middle: 0002 has altered `actions` and waits for a lock
+    on `workspace_settings` when the process is killed. Its one transaction is rolled
+    back whole: the schema is still 0001 exactly, and migrating again finishes."""
+    with empty_database_url(tmp_path, "postgres") as url:
+        engine = make_engine(url)
+        schema.upgrade(engine, "0001")
+        env = {**os.environ, "DATABASE_URL": url}
+        with engine.connect() as blocker:
+            blocker.execute(text("LOCK TABLE workspace_settings IN ACCESS EXCLUSIVE MODE"))
+            process = subprocess.Popen([sys.executable, "-m", "bot.cli", "migrate"], env=env,
+                                       cwd=tmp_path, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+            deadline = time.monotonic() + 30
+            with engine.connect() as watcher:
+                while not watcher.scalar(text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND query ILIKE '%workspace_settings%'")):
+                    assert time.monotonic() < deadline, "the migration never reached the lock"
+                    assert process.poll() is None
+                    watcher.rollback()  # pg_stat_activity is a snapshot per transaction
+                    time.sleep(0.05)
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=10)
+            blocker.rollback()
+        columns = {c["name"] for c in inspect(engine).get_columns("actions")}
+        engine.dispose()
+        assert "completed_at" not in columns  # the half-done ALTER was rolled back
+        assert _migrated_consistently(url) == "0001"
+        subprocess.run([sys.executable, "-m", "bot.cli", "migrate"], env=env, cwd=tmp_path,
+                       check=True, capture_output=True, timeout=60)
+        assert _migrated_consistently(url) == schema.head_revision()
+        report("SIGKILL half-way through migration 0002 (postgresql): rolled back whole to "
+               "0001; migrate again reached head")

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from bot.standin.signed_client import SignedSlackClient
 from storage.db import transaction
 from storage.models import Action, ActionEvent, ActionStatus
+from tests.reliability.summary import report
 from tests.support.harness import SIGNING_SECRET, TEAM, RunningBot, running_bot
 
 OPERATIONS = int(os.environ.get("ACTIONLOG_SOAK_OPS", "320"))
@@ -173,7 +174,7 @@ def test_soak_with_slack_faults(soak_bot: RunningBot) -> None:
         problems = _check(log, stored, texts, notes, by_action)
 
     unanswered = [s for s in log.sent if s.kind not in ("button", "form") and s.reply is None]
-    print(f"\nsoak: {len(log.sent)} operations by {USERS} users in "
+    report(f"soak: {len(log.sent)} operations by {USERS} users in "
           f"{time.monotonic() - started:.0f} s; {faults} Slack faults injected; "
           f"{len(stored)} actions; unanswered commands: {len(unanswered)}; "
           f"lost: {problems['lost']}; duplicated: {problems['duplicated']}; "

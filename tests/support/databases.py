@@ -26,9 +26,10 @@ def backend() -> str:
 
 
 @contextmanager
-def empty_database_url(tmp_dir: Path) -> Iterator[str]:
-    """A URL to a new, empty database of the backend under test, removed afterwards."""
-    if backend() == "postgres":
+def empty_database_url(tmp_dir: Path, kind: str | None = None) -> Iterator[str]:
+    """A URL to a new, empty database of ``kind`` ("sqlite" or "postgres"; by default the
+    backend under test), removed afterwards."""
+    if (kind or backend()) == "postgres":
         with _postgres_database() as url:
             yield url
     else:

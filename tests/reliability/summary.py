@@ -1,0 +1,11 @@
+"""Figures the reliability tests report, printed together at the end of the run."""
+
+from __future__ import annotations
+
+LINES: list[str] = []
+
+
+def report(line: str) -> None:
+    """Keep one line for the summary (and print it, for ``-s`` runs)."""
+    LINES.append(line)
+    print(f"\n{line}")
