@@ -217,7 +217,8 @@ def _reminders_run(args: argparse.Namespace) -> int:
         raise SettingsError(f"SLACK_BOT_TOKEN is missing: {HOW_TO_FIX['SLACK_BOT_TOKEN']}.")
     clock = SystemClock()
     messenger = SlackMessenger(make_web_client(settings), clock, settings.timezone)
-    service = ReminderService(sessions, messenger, clock, settings.timezone, instance_id())
+    service = ReminderService(sessions, messenger, clock, settings.timezone, instance_id(),
+                              posts_per_minute=settings.ACTIONLOG_POSTS_PER_MINUTE)
     reports = service.run_due(at)
     sent = sum(len(r.sent) for r in reports.values())
     failed = [f for r in reports.values() for f in r.failed]

@@ -34,5 +34,6 @@ def build_runtime(settings: Settings, sessions: sessionmaker[Session], clock: Cl
     messenger = SlackMessenger(client, clock, settings.timezone)
     deps = Deps(sessions=sessions, clock=clock, timezone=settings.timezone)
     app = build_app(settings, deps, client=client)
-    service = ReminderService(sessions, messenger, clock, settings.timezone, instance_id())
+    service = ReminderService(sessions, messenger, clock, settings.timezone, instance_id(),
+                              posts_per_minute=settings.ACTIONLOG_POSTS_PER_MINUTE)
     return Runtime(app, deps, messenger, service)

@@ -26,6 +26,8 @@ HOW_TO_FIX = {
     "postgresql://user@host/db, or unset it for the default SQLite file",
     "ACTIONLOG_TIMEZONE": "set it to an IANA zone such as Europe/London, or unset it",
     "PORT": "set it to a port number between 1 and 65535, or unset it for 3000",
+    "ACTIONLOG_POSTS_PER_MINUTE": "set it to a number of messages per minute between 1 and "
+    "6000, or unset it for 600",
 }
 
 
@@ -47,6 +49,9 @@ class Settings(BaseSettings):
     DATABASE_URL: str = DEFAULT_DATABASE_URL
     ACTIONLOG_TIMEZONE: str = "Europe/London"
     PORT: int = Field(default=3000, ge=1, le=65535)
+    # Reminder rounds post no faster than this (Slack's workspace-wide ceiling for
+    # chat.postMessage is unpublished); 429s are still waited out if it is too high.
+    ACTIONLOG_POSTS_PER_MINUTE: float = Field(default=600.0, ge=1, le=6000)
 
     @field_validator("SLACK_BOT_TOKEN")
     @classmethod

@@ -5,6 +5,10 @@ inserting a row keyed by the message's key; the unique key means only one instan
 (or hand-run round) can. After sending it marks the row sent. A row left "claimed" by a
 process that died is reconciled: Slack's history is asked whether the message (which
 carries its key in metadata) arrived, and it is sent only if it did not.
+
+A round's messages go out from a small pool of worker threads, paced under the
+workspace's posting ceiling: each worker claims, sends and finishes one message at a
+time, so the claim row still decides who sends what.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -30,6 +35,7 @@ from reminders.messages import (
     Unreachable,
     UnreachableReport,
 )
+from reminders.pacing import WORKSPACE_POSTS_PER_MINUTE, Pacer
 from reminders.planner import Planned
 from storage.db import transaction
 from storage.models import Delivery, DeliveryState
@@ -40,6 +46,10 @@ log = logging.getLogger("actionlog.reminders")
 
 # A claim older than this belongs to a process that stopped mid-send.
 STALE_CLAIM = timedelta(minutes=10)
+
+# Enough senders to keep up with the workspace ceiling while each waits on Slack's round
+# trip and two small transactions; few enough not to crowd the database's connection pool.
+DELIVERY_WORKERS = 8
 
 
 class DeliveryError(Exception):
@@ -78,24 +88,63 @@ class Deliverer:
         clock: Clock,
         instance_id: str,
         stale_after: timedelta = STALE_CLAIM,
+        *,
+        workers: int = DELIVERY_WORKERS,
+        pacer: Pacer | None = None,
     ) -> None:
         self._sessions = sessions
         self._messenger = messenger
         self._clock = clock
         self._instance = instance_id
         self._stale_after = stale_after
+        self._workers = max(1, workers)
+        # Kept across rounds: Slack's bucket does not refill because a round ended.
+        self._pacer = pacer or Pacer(WORKSPACE_POSTS_PER_MINUTE)
 
     def deliver(self, team_id: str, planned: Sequence[Planned]) -> RoundReport:
         """Send what has not been sent; reminders first, then what the secretariat must hear."""
         report = RoundReport()
         direct = [p for p in planned if p.kind != "unreachable"]
-        for item in direct:
-            self._deliver_one(team_id, item, report)
-        for item in planned:
-            if item.kind == "unreachable":
-                self._deliver_unreachable(team_id, item, planned, report)
+        self._in_pool(direct, lambda item, part: self._deliver_one(team_id, item, part),
+                      report)
+        # Only now are this round's permanent failures on record for the reports to list.
+        unreachable = [p for p in planned if p.kind == "unreachable"]
+        self._in_pool(
+            unreachable,
+            lambda item, part: self._deliver_unreachable(team_id, item, planned, part),
+            report,
+        )
         self._report_failures(team_id, report)
         return report
+
+    def _in_pool(
+        self,
+        items: Sequence[Planned],
+        work: Callable[[Planned, RoundReport], None],
+        report: RoundReport,
+    ) -> None:
+        """Run ``work`` on every item from the worker pool; the report keeps plan order."""
+        parts = [RoundReport() for _ in items]
+        if len(items) <= 1 or self._workers == 1:
+            for item, part in zip(items, parts, strict=True):
+                work(item, part)
+        else:
+            with ThreadPoolExecutor(max_workers=min(self._workers, len(items)),
+                                    thread_name_prefix="delivery") as pool:
+                futures = [pool.submit(work, item, part)
+                           for item, part in zip(items, parts, strict=True)]
+                try:
+                    for future in futures:
+                        future.result()
+                except BaseException:
+                    # As the sequential loop did: stop at the first unexpected error
+                    # (the database is gone, say) rather than try every message.
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
+        for part in parts:
+            report.sent += part.sent
+            report.skipped += part.skipped
+            report.failed += part.failed
 
     # -- one message --------------------------------------------------------------------
 
@@ -106,6 +155,7 @@ class Deliverer:
             report.skipped.append(item.key)
             return
         try:
+            self._pacer.wait()
             ts = self._messenger.send(team_id, item.recipient, item.message, item.key)
         except DeliveryError as exc:
             self._finish(team_id, item.key, DeliveryState.FAILED, error=exc.error,

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from reminders.calendar import working_days_before
+from reminders.live import LIVE, live_actions
 from reminders.messages import (
     DigestOwner,
     MeetingSummary,
@@ -25,12 +25,11 @@ from reminders.messages import (
     WeeklyDigest,
 )
 from reminders.rag import is_overdue
-from storage.models import Action, ActionStatus, WorkspaceSettings
+from storage.models import ActionStatus, WorkspaceSettings
 from storage.services import meetings, people, roles
-from storage.views import ActionView, MeetingView, OwnerView, action_view, meeting_view
+from storage.views import ActionView, MeetingView, OwnerView, meeting_view
 
 UNFINISHED = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
-LIVE = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE)
 
 
 @dataclass(frozen=True)
@@ -104,25 +103,6 @@ def plan_round(session: Session, *, team_id: str, at: datetime, zone: ZoneInfo) 
     if schedule.digest_on and schedule.channel_id:
         planned += _digest(meeting_view(meeting), live, schedule, at, zone)
     return planned
-
-
-def live_actions(
-    session: Session,
-    team_id: str,
-    holders: dict[str, str | None],
-    zone: ZoneInfo,
-    since: datetime,
-) -> list[ActionView]:
-    """Open actions, plus those closed recently enough to matter to a digest."""
-    query = (
-        select(Action)
-        .where(
-            Action.team_id == team_id,
-            or_(Action.status.in_(LIVE), Action.closed_at >= since),
-        )
-        .order_by(Action.ref)
-    )
-    return [action_view(a, holders, zone) for a in session.scalars(query)]
 
 
 def latest_due_slot(

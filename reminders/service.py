@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from reminders.clock import Clock
 from reminders.delivery import Deliverer, Messenger, RoundReport
+from reminders.pacing import WORKSPACE_POSTS_PER_MINUTE, Pacer
 from reminders.planner import Planned, plan_round
 from storage.db import read_transaction
 from storage.models import WorkspaceSettings
@@ -27,11 +28,14 @@ class ReminderService:
         clock: Clock,
         zone: ZoneInfo,
         instance_id: str,
+        *,
+        posts_per_minute: float = WORKSPACE_POSTS_PER_MINUTE,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._zone = zone
-        self._deliverer = Deliverer(sessions, messenger, clock, instance_id)
+        self._deliverer = Deliverer(sessions, messenger, clock, instance_id,
+                                    pacer=Pacer(posts_per_minute))
 
     def plan(self, at: datetime | None = None) -> dict[str, list[Planned]]:
         """What is due at ``at`` (default now), per workspace; sends nothing."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -164,11 +164,9 @@ def render_meeting_summary(summary: MeetingSummary, now: datetime, zone: ZoneInf
     not_shown: list[str] = []
     for position, (label, items) in enumerate(groups):
         heading = f"*{label} ({len(items)})*"
-        if not items:
-            entries = [f"{heading}\nNone."]
-        else:
-            entries = [_summary_entry(a, label == "Overdue", now, zone) for a in items]
-            entries[0] = f"{heading}\n{entries[0]}"
+        # Formatted lazily: with thousands of actions only the first few dozen fit.
+        entries = _under_heading(heading, (
+            _summary_entry(a, label == "Overdue", now, zone) for a in items))
         # Keep a section for each later group, so every heading and count is shown.
         later = len(groups) - position - 1
         chunks, placed = _pack(entries, room - later)
@@ -182,6 +180,13 @@ def render_meeting_summary(summary: MeetingSummary, now: datetime, zone: ZoneInf
             context(f"Not shown for lack of space: {'; '.join(not_shown)}. See `/actions list`.")
         )
     return Reply(text=_fit(f"{title}. {counts}.", SECTION_TEXT_LIMIT), blocks=blocks)
+
+
+def _under_heading(heading: str, entries: Iterator[str]) -> Iterator[str]:
+    """The entries with the heading on the first, or the heading over "None."."""
+    first = next(entries, None)
+    yield f"{heading}\n{'None.' if first is None else first}"
+    yield from entries
 
 
 def _summary_entry(action: ActionView, with_status: bool, now: datetime, zone: ZoneInfo) -> str:
@@ -336,7 +341,7 @@ def _ref_lines(actions: Sequence[ActionView], *, indent: str, more_hint: str | N
     return lines
 
 
-def _pack(entries: Sequence[str], room: int, limit: int = PACK_LIMIT) -> tuple[list[str], int]:
+def _pack(entries: Iterable[str], room: int, limit: int = PACK_LIMIT) -> tuple[list[str], int]:
     """Join entries, in order, into at most ``room`` texts of at most ``limit`` characters.
 
     Returns the texts and how many entries they hold; an entry is never split.

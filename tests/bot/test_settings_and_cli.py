@@ -20,7 +20,7 @@ from storage import schema
 from storage.db import make_engine
 
 SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
-            "DATABASE_URL", "ACTIONLOG_TIMEZONE", "PORT")
+            "DATABASE_URL", "ACTIONLOG_TIMEZONE", "PORT", "ACTIONLOG_POSTS_PER_MINUTE")
 
 
 @pytest.fixture
@@ -36,6 +36,7 @@ def test_defaults(clean_env: Path) -> None:
     assert settings.DATABASE_URL == "sqlite:///actionlog.db"
     assert settings.ACTIONLOG_TIMEZONE == "Europe/London"
     assert settings.SLACK_API_URL == "https://slack.com/api/"
+    assert settings.ACTIONLOG_POSTS_PER_MINUTE == 600
     assert not settings.socket_mode
 
 
@@ -55,6 +56,8 @@ def test_env_file_is_read(clean_env: Path) -> None:
         ("SLACK_BOT_TOKEN", "xoxp-user-token-123", "SLACK_BOT_TOKEN is not valid"),
         ("SLACK_API_URL", "ftp://files.example.invalid", "SLACK_API_URL is not valid"),
         ("DATABASE_URL", "not a url", "DATABASE_URL is not valid"),
+        ("ACTIONLOG_POSTS_PER_MINUTE", "0", "ACTIONLOG_POSTS_PER_MINUTE is not valid"),
+        ("ACTIONLOG_POSTS_PER_MINUTE", "lots", "ACTIONLOG_POSTS_PER_MINUTE is not valid"),
     ],
 )
 def test_malformed_setting_names_it_and_says_how_to_fix(
@@ -66,7 +69,8 @@ def test_malformed_setting_names_it_and_says_how_to_fix(
     message = str(raised.value)
     assert message.startswith(expected) and "\n" not in message
     assert "set it" in message
-    assert value not in message or name == "PORT"  # never echo what may be a secret
+    # Never echo what may be a secret (numbers are safe to show).
+    assert value not in message or name in ("PORT", "ACTIONLOG_POSTS_PER_MINUTE")
 
 
 def test_run_without_tokens_prints_one_line(
