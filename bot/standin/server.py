@@ -186,6 +186,7 @@ class SlackStandIn:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._calls: list[Call] = []
+        self._answered: set[str] = set()  # response_url keys that got a 200
         self._faults: list[_Fault] = []
         self._random_faults: tuple[float, tuple[str, ...], random.Random] | None = None
         self._limits = _Limits()
@@ -326,6 +327,7 @@ class SlackStandIn:
         """Forget recorded calls, pending and random faults, and rate-limit state."""
         with self._lock:
             self._calls.clear()
+            self._answered.clear()
             self._faults.clear()
             self._random_faults = None
             self._buckets.clear()
@@ -338,6 +340,18 @@ class SlackStandIn:
             raise ValueError(f"unknown fault {fault!r}; expected one of {sorted(FAULTS)}")
         with self._lock:
             self._faults.append(_Fault(method, fault, times, max(1, retry_after)))
+
+    def wait_for_reply(self, key: str, timeout: float = 10.0) -> bool:
+        """Wait until the response_url made by ``response_url(key)`` was answered with a
+        200; False if ``timeout`` passed first. Cheap enough for many waiting threads."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while key not in self._answered:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._changed.wait(remaining)
+        return True
 
     def wait_faults_used(self, timeout: float = 10.0) -> None:
         """Block until every injected fault has been applied (a hang counts once it begins)."""
@@ -399,6 +413,8 @@ class SlackStandIn:
         call = Call(method, args, token, received, status, response, parts.path, headers)
         with self._changed:
             self._calls.append(call)
+            if method == "response_url" and status == 200:
+                self._answered.add(call.path.rsplit("/", 1)[-1])
             self._changed.notify_all()
         return status, response, extra_headers
 

@@ -6,6 +6,5 @@ LINES: list[str] = []
 
 
 def report(line: str) -> None:
-    """Keep one line for the summary (and print it, for ``-s`` runs)."""
+    """Keep one line for the summary printed at the end of the run."""
     LINES.append(line)
-    print(f"\n{line}")

@@ -6,6 +6,7 @@ README's reliability command sets it).
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -27,6 +28,7 @@ from tests.support.harness import SIGNING_SECRET, TEAM, RunningBot, running_bot
 OPERATIONS = int(os.environ.get("ACTIONLOG_SOAK_OPS", "320"))
 USERS = 16
 FAULT_RATE = 0.05
+REPLY_WAIT_SECONDS = 30
 SECRETARIAT, DCC, ACC = "USEC", "UDCC", "UACC"
 PEOPLE = [SECRETARIAT, DCC, ACC] + [f"UMEMBER{n:02d}" for n in range(USERS - 3)]
 
@@ -41,6 +43,7 @@ class Sent:
     text: str
     status: int = 0
     reply: str | None = None
+    ack_body: str = ""  # what the ack said (a form's errors come here)
 
 
 @dataclass
@@ -115,7 +118,9 @@ def _user_loop(bot: RunningBot, user: str, count: int, seed: int, log: Log,
             else:
                 response = client.slash_command(
                     text, user_id=user, response_url=bot.standin.response_url(key))
-            item.status = response.status_code
+                # As a person does, wait for the answer before typing the next command.
+                bot.standin.wait_for_reply(key, timeout=REPLY_WAIT_SECONDS)
+            item.status, item.ack_body = response.status_code, response.text
             if kind in ("add", "form") and response.status_code == 200:
                 refs["adds"] += 1
             log.add(item)
@@ -129,8 +134,14 @@ def _collect_replies(bot: RunningBot, log: Log) -> None:
     for call in bot.standin.calls_to("response_url"):
         if call.status == 200:
             replies[call.path.rsplit("/", 1)[-1]] = call.args.get("text", "")
+    direct = [call.args.get("text", "") + json.dumps(call.args.get("blocks"))
+              for call in bot.standin.calls_to("chat.postMessage") if call.status == 200]
     for item in log.sent:
-        item.reply = replies.get(item.key)
+        if item.kind == "form":
+            # A form's outcome is a direct message that names what was typed.
+            item.reply = next((text for text in direct if item.text in text), None)
+        else:
+            item.reply = replies.get(item.key)
 
 
 def _wait_until_quiet(bot: RunningBot, seconds: float = 2.0, limit: float = 120) -> None:
@@ -173,7 +184,8 @@ def test_soak_with_slack_faults(soak_bot: RunningBot) -> None:
             by_action.setdefault(event.action_id, []).append(event)
         problems = _check(log, stored, texts, notes, by_action)
 
-    unanswered = [s for s in log.sent if s.kind not in ("button", "form") and s.reply is None]
+    unanswered = [s for s in log.sent if s.kind != "button" and s.reply is None
+                  and "errors" not in s.ack_body]
     report(f"soak: {len(log.sent)} operations by {USERS} users in "
           f"{time.monotonic() - started:.0f} s; {faults} Slack faults injected; "
           f"{len(stored)} actions; unanswered commands: {len(unanswered)}; "
@@ -198,9 +210,12 @@ def _check(log: Log, stored, texts, notes, by_action) -> dict[str, int]:  # type
                 problems["lost"] += 1
             if item.reply and "Recorded" not in item.reply and texts[wanted]:
                 problems["refused_changed"] += 1
-        elif item.kind == "form" and item.status == 200:
-            # The form is acknowledged only after the action is committed.
-            if texts[item.text] != 1:
+        elif item.kind == "form":
+            refused = "errors" in item.ack_body or (
+                item.reply is not None and "Nothing was changed" in item.reply)
+            if refused and texts[item.text]:
+                problems["refused_changed"] += 1
+            if item.reply is not None and "Recorded" in item.reply and texts[item.text] != 1:
                 problems["lost"] += 1
         elif item.kind in ("update", "done", "close", "reopen"):
             note = f"note {item.key}"
@@ -238,3 +253,13 @@ def test_the_soak_checker_catches_a_lost_action() -> None:
     now = datetime.now(UTC)
     created = ActionEvent(kind="created", after={"status": "not_started"}, at=now)
     assert _history_mismatches(Action(status="closed", latest_note=None), [created]) == 1
+
+
+def test_the_soak_checker_catches_a_form_lost_or_changed_by_a_refusal() -> None:
+    confirmed = Sent("U1-1", "form", "U1", "form task U1-1", 200,
+                     "Recorded *A-2*: DCC to form task U1-1")
+    refused = Sent("U1-2", "form", "U1", "form task U1-2", 200, None,
+                   '{"response_action": "errors", "errors": {"text": "busy"}}')
+    problems = _check(Log([confirmed, refused]), [], Counter({"form task U1-2": 1}),
+                      Counter(), {})
+    assert problems["lost"] == 1 and problems["refused_changed"] == 1
