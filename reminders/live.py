@@ -1,6 +1,6 @@
 """The actions a round looks at, read as plain rows straight into views.
 
-A round reads every open action of the workspace (and those closed in the last week, for
+A round reads the open actions of the workspace (and those closed in the last week, for
 the digest): tens of thousands in a big one. Loading them as ORM objects and then copying
 them into views cost ten times the database's own time (identity map, instance state,
 one more query per 500 actions for their owners), so this reads three plain queries and
@@ -9,12 +9,12 @@ builds the same ``ActionView``s that ``storage.views.action_view`` would.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from itertools import groupby
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, DateTime, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from storage.models import Action, ActionOwner, ActionStatus, Meeting
@@ -30,18 +30,21 @@ def live_actions(
     holders: dict[str, str | None],
     zone: ZoneInfo,
     since: datetime,
+    only: ColumnElement[bool] | None = None,
 ) -> list[ActionView]:
-    """Open actions, plus those closed since ``since``, in ref order."""
+    """Open actions, plus those closed since ``since``, in ref order; ``only`` narrows them."""
     live = (Action.team_id == team_id) & or_(Action.status.in_(LIVE), Action.closed_at >= since)
+    if only is not None:
+        live = live & only
     meetings = _meetings(session, team_id, zone)
     owners = _owners(session, live, holders)
-    actions = session.execute(
+    actions = session.connection().execute(
         select(
             Action.id, Action.ref, Action.text, Action.agenda_item, Action.status,
             Action.due_date, Action.due_meeting_id, Action.original_due_date,
-            Action.original_due_meeting_id, Action.source_meeting_id, Action.created_at,
-            Action.created_by, Action.last_update_at, Action.latest_note, Action.completed_at,
-            Action.closed_at,
+            Action.original_due_meeting_id, Action.source_meeting_id, _naive(Action.created_at),
+            Action.created_by, _naive(Action.last_update_at), Action.latest_note,
+            _naive(Action.completed_at), _naive(Action.closed_at),
         ).where(live).order_by(Action.ref)
     )
     views = []
@@ -62,14 +65,35 @@ def live_actions(
             original_due_day=meetings.get(original_due_meeting_id, (None, original_due_date))[1]
             if revised else None,
             source_meeting=meetings.get(source_meeting_id, (None, None))[0],
-            created_at=created_at,
+            created_at=created_at.replace(tzinfo=UTC),
             created_by=created_by,
-            last_update_at=last_update_at,
+            last_update_at=last_update_at.replace(tzinfo=UTC),
             latest_note=latest_note,
-            completed_at=completed_at,
-            closed_at=closed_at,
+            completed_at=completed_at and completed_at.replace(tzinfo=UTC),
+            closed_at=closed_at and closed_at.replace(tzinfo=UTC),
         ))
     return views
+
+
+def sql_due_by(team_id: str, starts_by: datetime, day_by: date) -> ColumnElement[bool]:
+    """Due on or before ``day_by``, or at a meeting that starts by ``starts_by``."""
+    meetings_by = select(Meeting.id).where(Meeting.team_id == team_id,
+                                           Meeting.starts_at <= starts_by)
+    return or_(Action.due_date <= day_by, Action.due_meeting_id.in_(meetings_by))
+
+
+def sql_touched_since(when: datetime) -> ColumnElement[bool]:
+    """Created, completed or closed at or after ``when``."""
+    return or_(Action.created_at >= when, Action.completed_at >= when, Action.closed_at >= when)
+
+
+def _naive(column: ColumnElement[datetime]) -> ColumnElement[datetime]:
+    """A ``UTCDateTime`` column read as the naive UTC it is stored as.
+
+    Its type's per-value conversion, called through ``TypeDecorator``'s layers, cost about
+    as much as the rest of reading the row; the loop above adds the zone itself.
+    """
+    return type_coerce(column, DateTime())
 
 
 def _meetings(
@@ -91,7 +115,7 @@ def _owners(
     session: Session, live: ColumnElement[bool], holders: dict[str, str | None]
 ) -> dict[int, tuple[OwnerView, ...]]:
     """Each live action's owners in their recorded order, roles resolved to holders."""
-    rows = session.execute(
+    rows = session.connection().execute(
         select(ActionOwner.action_id, ActionOwner.user_id, ActionOwner.role_code)
         .join(Action, Action.id == ActionOwner.action_id)
         .where(live)
@@ -109,4 +133,3 @@ def _owners(
             views.append(view)
         grouped[action_id] = tuple(views)
     return grouped
-

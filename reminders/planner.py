@@ -8,15 +8,17 @@ message has a key, and delivery sends each key once.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from reminders.calendar import working_days_before
-from reminders.live import LIVE, live_actions
+from reminders.gcpause import paused_gc
+from reminders.live import LIVE, live_actions, sql_due_by, sql_touched_since
 from reminders.messages import (
     DigestOwner,
     MeetingSummary,
@@ -24,8 +26,8 @@ from reminders.messages import (
     Unreachable,
     WeeklyDigest,
 )
-from reminders.rag import is_overdue
-from storage.models import ActionStatus, WorkspaceSettings
+from reminders.rag import overdue_at
+from storage.models import Action, ActionStatus, WorkspaceSettings
 from storage.services import meetings, people, roles
 from storage.views import ActionView, MeetingView, OwnerView, meeting_view
 
@@ -82,27 +84,82 @@ def at_local(day: date, when: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, when, zone)
 
 
-def plan_round(session: Session, *, team_id: str, at: datetime, zone: ZoneInfo) -> list[Planned]:
-    """Everything due at ``at`` in one workspace, reminders first."""
+def plan_round(
+    session: Session, *, team_id: str, at: datetime, zone: ZoneInfo, narrow: bool = True
+) -> list[Planned]:
+    """Everything due at ``at`` in one workspace, reminders first.
+
+    Only the actions the due messages can use are read (``narrow``); ``narrow=False``
+    reads every live action, as a check that narrowing changes no message.
+    """
     settings = session.get(WorkspaceSettings, team_id)
     if settings is None:
         return []
     schedule = Schedule.of(settings)
+    upcoming = meeting_view(meetings.next_meeting(session, team_id=team_id, now=at))
+    due = _Due.at(schedule, upcoming, at, zone)
+    if not due.anything:
+        return []
     holders = roles.role_holders(session, team_id=team_id)
     secretariat = people.secretariat_user_ids(session, team_id=team_id)
-    meeting = meetings.next_meeting(session, team_id=team_id, now=at)
-    live = live_actions(session, team_id, holders, zone, since=at - timedelta(days=8))
-    planned: list[Planned] = []
-    if meeting is not None:
-        upcoming = meeting_view(meeting)
-        assert upcoming is not None
-        if schedule.reminders_on:
-            planned += _owner_reminders(upcoming, live, schedule, at, zone, secretariat)
-        if schedule.summary_on:
+    with paused_gc():
+        live = live_actions(session, team_id, holders, zone, since=at - timedelta(days=8),
+                            only=due.needed(team_id, upcoming, zone) if narrow else None)
+        planned: list[Planned] = []
+        if upcoming is not None and due.reminder is not None:
+            planned += _owner_reminders(upcoming, live, due.reminder, at, zone, secretariat)
+        if upcoming is not None and due.summary:
             planned += _summaries(upcoming, live, schedule, at, zone, secretariat)
-    if schedule.digest_on and schedule.channel_id:
-        planned += _digest(meeting_view(meeting), live, schedule, at, zone)
-    return planned
+        if due.digest is not None:
+            planned += _digest(upcoming, live, schedule, due.digest, zone)
+        return planned
+
+
+@dataclass(frozen=True)
+class _Due:
+    """Which messages are due at a moment, worked out before reading any action."""
+
+    reminder: int | None  # the lead (working days before the meeting) of the reminders due
+    summary: bool
+    digest: datetime | None  # the slot of the digest due
+
+    @classmethod
+    def at(cls, schedule: Schedule, upcoming: MeetingView | None, at: datetime,
+           zone: ZoneInfo) -> _Due:
+        reminder, summary, digest = None, False, None
+        if upcoming is not None and schedule.reminders_on:
+            slot = latest_due_slot(reminder_slots(upcoming, schedule, zone), at)
+            reminder = slot[0] if slot else None
+        if upcoming is not None and schedule.summary_on:
+            summary = summary_slot(upcoming, schedule, zone) <= at
+        if schedule.digest_on and schedule.channel_id:
+            digest = latest_digest_slot(schedule, at, zone)
+        return cls(reminder, summary, digest)
+
+    @property
+    def anything(self) -> bool:
+        return self.reminder is not None or self.summary or self.digest is not None
+
+    def needed(self, team_id: str, upcoming: MeetingView | None,
+               zone: ZoneInfo) -> ColumnElement[bool]:
+        """A superset of the actions these messages use; the planner still picks exactly.
+
+        Unfinished actions due by the next meeting (reminders, the summary, the digest's
+        "due" and "overdue"), complete ones too for the summary, and for the digest any
+        action created, completed or closed since its week began. Most of a big
+        workspace's live actions are due later or were finished long ago.
+        """
+        statuses = UNFINISHED + ((ActionStatus.COMPLETE,) if self.summary else ())
+        if upcoming is not None:
+            starts_by = upcoming.starts_at
+        else:
+            assert self.digest is not None  # nothing else is due without a meeting
+            starts_by = self.digest
+        due = Action.status.in_(statuses) & sql_due_by(
+            team_id, starts_by, starts_by.astimezone(zone).date())
+        if self.digest is None:
+            return due
+        return due | sql_touched_since(self.digest - timedelta(days=7))
 
 
 def latest_due_slot(
@@ -125,40 +182,54 @@ def reminder_slots(
 
 def due_by(action: ActionView, meeting: MeetingView, zone: ZoneInfo) -> bool:
     """Due at or before the meeting (by date, or at this or an earlier meeting)."""
-    if action.due_meeting is not None:
-        return action.due_meeting.starts_at <= meeting.starts_at
-    meeting_day = meeting.starts_at.astimezone(zone).date()
-    return action.due_day is not None and action.due_day <= meeting_day
+    return due_by_meeting(meeting, zone)(action)
+
+
+def due_by_meeting(meeting: MeetingView, zone: ZoneInfo) -> Callable[[ActionView], bool]:
+    """``due_by`` the meeting for many actions: its local day is worked out once."""
+    starts_at = meeting.starts_at
+    meeting_day = starts_at.astimezone(zone).date()
+
+    def due(action: ActionView) -> bool:
+        if action.due_meeting is not None:
+            return action.due_meeting.starts_at <= starts_at
+        return action.due_day is not None and action.due_day <= meeting_day
+
+    return due
+
+
+def summary_slot(meeting: MeetingView, schedule: Schedule, zone: ZoneInfo) -> datetime:
+    day = meeting.starts_at.astimezone(zone).date()
+    return at_local(working_days_before(day, schedule.summary_lead_days), schedule.send_time,
+                    zone)
 
 
 def _owner_reminders(
     meeting: MeetingView,
     live: list[ActionView],
-    schedule: Schedule,
+    lead: int,
     at: datetime,
     zone: ZoneInfo,
     secretariat: list[str],
 ) -> list[Planned]:
-    slot = latest_due_slot(reminder_slots(meeting, schedule, zone), at)
-    if slot is None:
-        return []
-    lead, _ = slot
     by_person: dict[str, list[ActionView]] = defaultdict(list)
     vacant: dict[str, list[ActionView]] = defaultdict(list)
+    due = due_by_meeting(meeting, zone)
     for action in live:
-        if action.status not in UNFINISHED or not due_by(action, meeting, zone):
+        if action.status not in UNFINISHED or not due(action):
             continue
         for person in {o.user_id for o in action.owners if o.user_id}:
             by_person[person].append(action)
         for owner in action.owners:
             if owner.user_id is None and owner.role:
                 vacant[owner.role].append(action)
+    overdue = overdue_at(at, zone)
     planned = [
         Planned(
             key=f"reminder:{meeting.id}:{lead}:{user}",
             kind="reminder",
             recipient=user,
-            message=OwnerReminder(user, meeting, lead, tuple(_overdue_first(acts, at, zone))),
+            message=OwnerReminder(user, meeting, lead, _overdue_first(acts, overdue)),
         )
         for user, acts in sorted(by_person.items())
     ]
@@ -176,8 +247,10 @@ def _owner_reminders(
     return planned
 
 
-def _overdue_first(actions: list[ActionView], at: datetime, zone: ZoneInfo) -> list[ActionView]:
-    return sorted(actions, key=lambda a: (not is_overdue(a, at, zone), a.ref))
+def _overdue_first(
+    actions: list[ActionView], overdue: Callable[[ActionView], bool]
+) -> tuple[ActionView, ...]:
+    return tuple(sorted(actions, key=lambda a: (not overdue(a), a.ref)))
 
 
 def _summaries(
@@ -188,9 +261,7 @@ def _summaries(
     zone: ZoneInfo,
     secretariat: list[str],
 ) -> list[Planned]:
-    day = meeting.starts_at.astimezone(zone).date()
-    slot = at_local(working_days_before(day, schedule.summary_lead_days), schedule.send_time, zone)
-    if slot > at:
+    if summary_slot(meeting, schedule, zone) > at:
         return []
     summary = build_summary(meeting, live, at, zone)
     recipients = ([schedule.channel_id] if schedule.channel_id else []) + secretariat
@@ -210,12 +281,13 @@ def build_summary(
 ) -> MeetingSummary:
     """Every action due at this meeting and every earlier one still open, grouped."""
     groups: dict[str, list[ActionView]] = defaultdict(list)
+    due, overdue = due_by_meeting(meeting, zone), overdue_at(at, zone)
     for action in live:
-        if action.status not in LIVE or not due_by(action, meeting, zone):
+        if action.status not in LIVE or not due(action):
             continue
         if action.status == ActionStatus.COMPLETE:
             groups["complete"].append(action)
-        elif is_overdue(action, at, zone):
+        elif overdue(action):
             groups["overdue"].append(action)
         elif action.status == ActionStatus.IN_PROGRESS:
             groups["in_progress"].append(action)
@@ -246,12 +318,9 @@ def _digest(
     next_meeting: MeetingView | None,
     live: list[ActionView],
     schedule: Schedule,
-    at: datetime,
+    slot: datetime,
     zone: ZoneInfo,
 ) -> list[Planned]:
-    slot = latest_digest_slot(schedule, at, zone)
-    if slot is None:
-        return []
     digest = build_digest(next_meeting, live, slot, zone)
     if digest.is_empty and not schedule.digest_when_empty:
         return []
@@ -266,22 +335,26 @@ def build_digest(
     """The week up to ``slot``, by owner."""
     week_start = slot - timedelta(days=7)
     parts: dict[OwnerView, dict[str, list[ActionView]]] = defaultdict(lambda: defaultdict(list))
+    overdue = overdue_at(slot, zone)
+    due = due_by_meeting(next_meeting, zone) if next_meeting is not None else None
     for action in live:
+        # Where the action goes is the same for each owner: work it out once.
+        where = []
+        if week_start <= action.created_at < slot:
+            where.append("new")
+        finished_at = _finished_at(action)
+        if finished_at is not None and week_start <= finished_at < slot:
+            where.append("finished")
+        if overdue(action):
+            where.append("overdue")
+        elif action.status in UNFINISHED and due is not None and due(action):
+            where.append("due")
+        if not where:
+            continue  # an owner with nothing anywhere is left out below anyway
         for owner in action.owners:
             part = parts[owner]
-            if week_start <= action.created_at < slot:
-                part["new"].append(action)
-            finished_at = _finished_at(action)
-            if finished_at is not None and week_start <= finished_at < slot:
-                part["finished"].append(action)
-            if is_overdue(action, slot, zone):
-                part["overdue"].append(action)
-            elif (
-                action.status in UNFINISHED
-                and next_meeting is not None
-                and due_by(action, next_meeting, zone)
-            ):
-                part["due"].append(action)
+            for name in where:
+                part[name].append(action)
     owners = tuple(
         DigestOwner(
             owner, tuple(p["new"]), tuple(p["finished"]), tuple(p["overdue"]), tuple(p["due"])

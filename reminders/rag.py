@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from storage.views import ActionView
 
 AMBER_WORKING_DAYS = 5
 STALE_AFTER = timedelta(days=14)
+_UNFINISHED = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
 
 
 class Rag(StrEnum):
@@ -47,8 +49,18 @@ def rag_for(action: ActionView, now: datetime, zone: ZoneInfo) -> Rag | None:
 
 def is_overdue(action: ActionView, now: datetime, zone: ZoneInfo) -> bool:
     """Not finished and past its date, or its meeting has started."""
-    if action.status not in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS):
-        return False
-    if action.due_meeting is not None:
-        return action.due_meeting.starts_at <= now
-    return action.due_day is not None and action.due_day < now.astimezone(zone).date()
+    return overdue_at(now, zone)(action)
+
+
+def overdue_at(now: datetime, zone: ZoneInfo) -> Callable[[ActionView], bool]:
+    """``is_overdue`` at ``now`` for many actions: the local day is worked out once."""
+    today = now.astimezone(zone).date()
+
+    def overdue(action: ActionView) -> bool:
+        if action.status not in _UNFINISHED:
+            return False
+        if action.due_meeting is not None:
+            return action.due_meeting.starts_at <= now
+        return action.due_day is not None and action.due_day < today
+
+    return overdue
