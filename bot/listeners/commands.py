@@ -58,26 +58,30 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
         def answer(reply: Reply) -> None:
             reply_privately(client, command.get("response_url"), command["user_id"], reply)
 
+        today = deps.clock.now().astimezone(deps.timezone).date()
+        try:
+            parsed: c.Command | c.CommandError = c.parse_command(command.get("text", ""), today)
+        except c.CommandError as exc:
+            parsed = exc
+        if isinstance(parsed, c.OpenForm):
+            # The form opens here, not on the backlog: its trigger expires in 3 seconds.
+            open_record_form(client, deps, command["trigger_id"], command["team_id"])
+            return
         queued = deps.backlog.submit(
             "/actions",
-            lambda: _handle(command, client, answer, deps, directory, home),
+            lambda: _handle(parsed, command, answer, deps, directory, home),
             on_failure=lambda _exc: answer(_notice(FAILED_MESSAGE)),
         )
         if not queued:
             answer(_notice(BUSY_MESSAGE))
 
 
-def _handle(command: dict[str, Any], client: WebClient, answer: Callable[[Reply], None],
-            deps: Deps, directory: SlackDirectory, home: HomeRefresher) -> None:
-    """Parse and run one /actions command, answer privately, refresh Home tabs."""
-    today = deps.clock.now().astimezone(deps.timezone).date()
-    try:
-        parsed = c.parse_command(command.get("text", ""), today)
-    except c.CommandError as exc:
-        answer(render_error(exc.message, exc.usage))
-        return
-    if isinstance(parsed, c.OpenForm):
-        open_record_form(client, deps, command["trigger_id"], command["team_id"])
+def _handle(parsed: c.Command | c.CommandError, command: dict[str, Any],
+            answer: Callable[[Reply], None], deps: Deps, directory: SlackDirectory,
+            home: HomeRefresher) -> None:
+    """Run one parsed /actions command, answer privately, refresh Home tabs."""
+    if isinstance(parsed, c.CommandError):
+        answer(render_error(parsed.message, parsed.usage))
         return
     request = commands.Request(command["team_id"], command["user_id"], deps, directory)
     try:

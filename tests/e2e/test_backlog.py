@@ -37,3 +37,14 @@ def test_a_full_backlog_tells_the_person_and_changes_nothing(
     assert "busy" in reply.args["text"] and "nothing was changed" in reply.args["text"]
     with transaction(bot.sessions) as session:
         assert session.scalar(select(func.count()).select_from(Action)) == 0
+
+
+def test_the_form_opens_at_once_even_when_the_backlog_is_full(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its trigger expires 3 seconds after the command, so it never waits in the queue."""
+    monkeypatch.setattr(bot.backlog, "_limit", 0)
+    bot.slack.slash_command("", user_id="USEC", trigger_id="trig-9")
+    [call] = bot.standin.wait_for("views.open")
+    assert call.args["trigger_id"] == "trig-9"
+    assert bot.standin.calls_to("response_url") == []
