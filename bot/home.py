@@ -41,7 +41,7 @@ class HomeRefresher:
                 session, team_id=team_id, actor=actor, now=now, zone=deps.timezone
             )
         view = render_home(
-            mine=data.mine, next_meeting=data.next_meeting, team_open=data.team_open,
+            mine=data.mine, next_meeting=data.next_meeting, team=data.team,
             now=now, zone=deps.timezone,
         )
         self._client.views_publish(user_id=user_id, view=view)

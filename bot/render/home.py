@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -15,22 +14,22 @@ from bot.render.common import VIEW_BLOCK_LIMIT, context, divider, header, sectio
 from bot.render.words import STATUS_LABELS, meeting_words, time_words
 from reminders.rag import is_overdue
 from storage.models import ActionStatus
+from storage.services.home import TeamView
 from storage.views import ActionView, MeetingView
 
 # Each of my actions takes two blocks (line and buttons); keep room for the rest.
 MY_ACTIONS_SHOWN = 20
-TEAM_OVERDUE_SHOWN = 15
 
 
 def render_home(
     *,
     mine: Sequence[ActionView],
     next_meeting: MeetingView | None,
-    team_open: Sequence[ActionView] | None,
+    team: TeamView | None,
     now: datetime,
     zone: ZoneInfo,
 ) -> View:
-    """``team_open`` is given only to the secretariat."""
+    """``team`` is given only to the secretariat."""
     blocks: list[Block] = [header("Action Log")]
     if next_meeting:
         venue = f", {next_meeting.venue}" if next_meeting.venue else ""
@@ -56,27 +55,26 @@ def render_home(
         blocks.append(context(
             f"{len(mine) - MY_ACTIONS_SHOWN} more not shown: see `/actions list mine`."
         ))
-    if team_open is not None:
-        blocks += _team_view(team_open, now, zone)
+    if team is not None:
+        blocks += _team_view(team, now, zone)
     if len(blocks) > VIEW_BLOCK_LIMIT:
         blocks = blocks[: VIEW_BLOCK_LIMIT - 1] + [context("More in `/actions list`.")]
     return View(type="home", blocks=blocks)
 
 
-def _team_view(team_open: Sequence[ActionView], now: datetime, zone: ZoneInfo) -> list[Block]:
-    counts = Counter(a.status for a in team_open)
-    overdue = [a for a in team_open if is_overdue(a, now, zone)]
+def _team_view(team: TeamView, now: datetime, zone: ZoneInfo) -> list[Block]:
     summary = " · ".join(
-        f"{STATUS_LABELS[s]}: *{counts.get(s, 0)}*"
+        f"{STATUS_LABELS[s]}: *{team.by_status.get(s, 0)}*"
         for s in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE)
     )
     blocks: list[Block] = [
-        divider(), header("Team view"), section(f"{summary} · Overdue: *{len(overdue)}*")
+        divider(), header("Team view"), section(f"{summary} · Overdue: *{team.overdue}*")
     ]
-    for action in overdue[:TEAM_OVERDUE_SHOWN]:
+    for action in team.first_overdue:
         blocks.append(section(action_line(action, now, zone)))
-    if len(overdue) > TEAM_OVERDUE_SHOWN:
+    if team.overdue > len(team.first_overdue):
         blocks.append(context(
-            f"{len(overdue) - TEAM_OVERDUE_SHOWN} more overdue: see `/actions list overdue`."
+            f"{team.overdue - len(team.first_overdue)} more overdue: "
+            "see `/actions list overdue`."
         ))
     return blocks

@@ -93,7 +93,7 @@ def test_home_tab_renders_with_its_buttons() -> None:
         source_meeting=None, created_at=now, created_by="USEC", last_update_at=now,
         latest_note=None,
     )
-    view = render_home(mine=[action], next_meeting=None, team_open=None, now=now,
+    view = render_home(mine=[action], next_meeting=None, team=None, now=now,
                        zone=ZoneInfo("Europe/London"))
     rendered = render_blocks(view.to_dict()["blocks"], NAMES)
     text = "\n".join(rendered.lines)

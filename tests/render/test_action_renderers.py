@@ -13,6 +13,7 @@ from bot.render.actions import render_list, render_recorded, render_show
 from bot.render.forms import note_form, record_action_form
 from bot.render.home import render_home
 from storage.models import ActionEvent, ActionStatus, Meeting
+from storage.services.home import TeamView
 from storage.views import ActionView, MeetingView, OwnerView
 
 LONDON = ZoneInfo("Europe/London")
@@ -72,8 +73,9 @@ def test_long_history_stays_within_limits_and_says_what_is_left_out() -> None:
 
 def test_home_tab_for_secretariat_with_many_actions() -> None:
     mine = [_action(n) for n in range(1, 40)]
-    team = [_action(n, due_day=date(2026, 11, 1), due_meeting=None) for n in range(1, 60)]
-    view = render_home(mine=mine, next_meeting=MEETING, team_open=team, now=NOW, zone=LONDON)
+    overdue = [_action(n, due_day=date(2026, 11, 1), due_meeting=None) for n in range(1, 16)]
+    team = TeamView({"not_started": 50, "in_progress": 9}, 59, overdue)
+    view = render_home(mine=mine, next_meeting=MEETING, team=team, now=NOW, zone=LONDON)
     payload = view.to_dict()
     View(**payload).validate_json()
     _check_blocks(payload["blocks"], 100)
