@@ -163,23 +163,27 @@ def say(bot: RunningBot, text: str, user: str = "USEC") -> str:
     return call.args["text"]
 
 
+def direct_messages(bot: RunningBot, user: str) -> list[Call]:
+    """The bot's direct messages to one person, oldest first."""
+    return [c for c in bot.standin.calls_to("chat.postMessage") if c.args.get("channel") == user]
+
+
+def next_direct_message(bot: RunningBot, user: str, before: int, after_what: str) -> str:
+    """Wait for the person's direct message after the first ``before``; its text (checked)."""
+    deadline = time.monotonic() + 5
+    while len(direct_messages(bot, user)) <= before:
+        assert time.monotonic() < deadline, f"no message after {after_what}"
+        time.sleep(0.01)
+    call = direct_messages(bot, user)[before]
+    check_layout(call)
+    return call.args["text"]
+
+
 def press(bot: RunningBot, action_id: str, ref: int, user: str) -> str:
     """Press an owner button on the Home tab; return the bot's direct message to the user."""
-
-    def to_user() -> list[Call]:
-        return [
-            c for c in bot.standin.calls_to("chat.postMessage") if c.args.get("channel") == user
-        ]
-
-    before = len(to_user())
+    before = len(direct_messages(bot, user))
     response = bot.slack.block_action(
         action_id, user_id=user, value=str(ref), block_id=f"act_{ref}", view={"type": "home"}
     )
     assert response.status_code == 200
-    deadline = time.monotonic() + 5
-    while len(to_user()) <= before:
-        assert time.monotonic() < deadline, "no message after the button press"
-        time.sleep(0.01)
-    call = to_user()[before]
-    check_layout(call)
-    return call.args["text"]
+    return next_direct_message(bot, user, before, "the button press")

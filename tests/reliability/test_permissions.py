@@ -12,7 +12,6 @@ Slack should not deliver their requests, but if one arrives it is refused, whate
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -37,7 +36,13 @@ from storage.owners import RoleOwner, UserOwner
 from storage.services import actions, meetings, roles, workspace
 from storage.services.due import ResolvedDue
 from storage.services.people import Actor
-from tests.reliability.conftest import START, check_layout, press, say
+from tests.reliability.conftest import (
+    START,
+    direct_messages,
+    next_direct_message,
+    press,
+    say,
+)
 from tests.support.harness import TEAM, RunningBot
 from tests.support.world import LONDON
 
@@ -165,11 +170,7 @@ def form(
     """Submit a form as the user; return the field error, or the direct message sent."""
 
     def run(bot: RunningBot, user: str) -> str:
-        def to_user() -> list[Any]:
-            return [c for c in bot.standin.calls_to("chat.postMessage")
-                    if c.args.get("channel") == user]
-
-        before = len(to_user())
+        before = len(direct_messages(bot, user))
         state = {block: {"value": value} for block, value in values.items()}
         metadata = json.dumps({"ref": ref}) if ref is not None else ""
         response = bot.slack.view_submission(
@@ -180,13 +181,7 @@ def form(
             answer = response.json()
             assert answer["response_action"] == "errors", answer
             return " ".join(answer["errors"].values())
-        deadline = time.monotonic() + 5
-        while len(to_user()) <= before:
-            assert time.monotonic() < deadline, "no message after the form was submitted"
-            time.sleep(0.01)
-        call = to_user()[before]
-        check_layout(call)
-        return call.args["text"]
+        return next_direct_message(bot, user, before, "the form was submitted")
 
     return run
 
