@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from benchmarks import procs
 from benchmarks.config import Sizes
 from benchmarks.databases import migrated_database
-from benchmarks.dataset import LONDON, SECRETARIAT, TEAM, Loaded, Shape, load
+from benchmarks.dataset import LONDON, SECRETARIAT, TEAM, TEAM_CHANNEL, Loaded, Shape, load
 from benchmarks.load import LoadResult, RequestFactory, percentile, run_load
 from benchmarks.profiling import Profile, sampled
 from benchmarks.remote_standin import RemoteStandIn
@@ -248,6 +248,8 @@ def _count_statements(url: str, loaded: Loaded, counted: int) -> dict[str, int]:
 def _in_process_bot(engine: Engine) -> Iterator[tuple[SignedSlackClient, SlackStandIn]]:
     """The real app (``build_runtime``) behind ``bot.http`` in this process, no scheduler."""
     with SlackStandIn(team_id=TEAM) as standin:
+        standin.add_channel(TEAM_CHANNEL, "opcc-team")
+        standin.invite(TEAM_CHANNEL)  # as the secretariat would
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
             SLACK_BOT_TOKEN=procs.BOT_TOKEN, SLACK_SIGNING_SECRET=procs.SIGNING_SECRET,

@@ -19,7 +19,7 @@ from pathlib import Path
 from benchmarks import procs
 from benchmarks.config import Sizes
 from benchmarks.databases import migrated_database
-from benchmarks.dataset import LONDON, TEAM, Shape, load
+from benchmarks.dataset import LONDON, TEAM, TEAM_CHANNEL, Shape, load
 from benchmarks.profiling import Profile
 from benchmarks.report import Row, Section
 from bot.app import make_web_client
@@ -59,6 +59,8 @@ def run(sizes: Sizes, workdir: Path, postgres_url: str, profile: Profile) -> Sec
                 planned = [p for p in plan_round(session, team_id=TEAM, at=at, zone=LONDON)
                            if p.kind == "reminder"]
             with SlackStandIn(team_id=TEAM) as standin:
+                standin.add_channel(TEAM_CHANNEL, "opcc-team")
+                standin.invite(TEAM_CHANNEL)  # as the secretariat would
                 for user in loaded.owners:
                     standin.add_user(user, user.lower())
                 standin.rate_limits(

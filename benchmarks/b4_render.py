@@ -17,7 +17,8 @@ from benchmarks.profiling import Profile
 from benchmarks.report import Row, Section
 from bot.render.common import HEADER_TEXT_LIMIT, MESSAGE_BLOCK_LIMIT, SECTION_TEXT_LIMIT, Reply
 from bot.render.reminders import render_meeting_summary, render_weekly_digest
-from bot.standin.api_spec import ApiError, check_message
+from bot.standin.api_spec import ApiError
+from bot.standin.block_kit import check_message
 from reminders.planner import (
     Schedule,
     build_digest,

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from typing import Any
 
+from benchmarks.dataset import TEAM_CHANNEL
 from bot.standin.server import SlackStandIn
 
 STOP_TIMEOUT_S = 10
@@ -72,6 +73,8 @@ class RemoteStandIn:
 def main(team_id: str) -> int:
     """Serve until told to stop; CLOCK_MONOTONIC is shared, so times compare across processes."""
     with SlackStandIn(team_id=team_id) as standin:
+        standin.add_channel(TEAM_CHANNEL, "opcc-team")
+        standin.invite(TEAM_CHANNEL)  # as the secretariat would
         print(json.dumps([standin.api_url, standin.base_url]), flush=True)
         for line in sys.stdin:
             command = json.loads(line)

@@ -88,7 +88,10 @@ def install(standin: SlackStandIn) -> None:
     """Make the people and the channel known to the stand-in's directory."""
     for person in PEOPLE:
         standin.add_user(person.user_id, person.handle, real_name=person.real_name)
-    standin.add_channel(TEAM_CHANNEL.channel_id, TEAM_CHANNEL.name)
+    standin.add_channel(TEAM_CHANNEL.channel_id, TEAM_CHANNEL.name,
+                        members=[person.user_id for person in PEOPLE])
+    # The secretariat has added the app to the channel, as /invite @Action Log does.
+    standin.invite(TEAM_CHANNEL.channel_id)
 
 
 def setup_commands() -> list[str]:

@@ -1,114 +1,152 @@
-"""What the Slack Web API accepts: its methods, required arguments and Block Kit limits."""
+"""What the Slack Web API accepts, read from the vendored copy of Slack's OpenAPI file."""
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
+import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-SPEC_RELATIVE_PATH = Path("shared/slack/web-api/slack_web_openapi_v2_without_examples.json")
-SPEC_PATH_ENV = "SLACK_OPENAPI_SPEC"
-MAX_MESSAGE_BLOCKS = 50
-MAX_VIEW_BLOCKS = 100
-MAX_TEXT_OBJECT = 3000
-MAX_HEADER_TEXT = 150
-MAX_MESSAGE_TEXT = 40_000
-MAX_VIEW_TITLE = 24
-MAX_PRIVATE_METADATA = 3000
+# Slack's OpenAPI description, trimmed to the methods the bot uses (see slack_spec/README.md).
+SPEC_FILE = ("slack_spec", "web_api", "slack_web_api.json")
+MANIFEST_SCHEMA_FILE = ("slack_spec", "manifest_schema", "manifest.schema.1.0.0.json")
 
-# Fields Slack accepts as JSON-encoded strings inside form bodies.
-JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+# Fields Slack accepts as JSON-encoded strings inside form bodies, or as JSON values.
+JSON_FIELDS = frozenset({"blocks", "attachments", "view", "metadata", "files"})
 
 Args = dict[str, Any]
 
-# Used when the OpenAPI file is not available (e.g. the package is installed elsewhere),
-# so the stand-in still knows the methods the bot relies on.
-FALLBACK_METHODS: dict[str, frozenset[str]] = {
-    "api.test": frozenset(),
-    "auth.test": frozenset(),
-    "chat.postMessage": frozenset({"channel"}),
-    "chat.postEphemeral": frozenset({"channel", "user"}),
-    "chat.update": frozenset({"channel", "ts"}),
-    "chat.delete": frozenset({"channel", "ts"}),
-    "views.open": frozenset({"trigger_id", "view"}),
-    "views.update": frozenset({"view"}),
-    "views.push": frozenset({"trigger_id", "view"}),
-    "views.publish": frozenset({"user_id", "view"}),
-    "users.info": frozenset({"user"}),
-    "users.list": frozenset(),
-    "conversations.open": frozenset(),
-    "conversations.info": frozenset({"channel"}),
-    "usergroups.users.list": frozenset({"usergroup"}),
-    "team.info": frozenset(),
-}
+_INTEGER = re.compile(r"-?\d+")
+# slack_sdk's WebClient adds team_id to every call once it knows the workspace (Bolt sets
+# it), and Slack accepts it on every method for org-wide apps, so it is never "unknown".
+UNIVERSAL_ARGUMENTS = frozenset({"team_id"})
 
 
-def find_spec_path(start: Path | None = None) -> Path | None:
-    """Locate the OpenAPI file via $SLACK_OPENAPI_SPEC or a `shared/` folder above the code."""
-    env = os.environ.get(SPEC_PATH_ENV)
-    if env and Path(env).is_file():
-        return Path(env)
-    origins = [start] if start is not None else [Path(__file__).resolve().parent, Path.cwd()]
-    for origin in origins:
-        for folder in (origin, *origin.parents):
-            candidate = folder / SPEC_RELATIVE_PATH
-            if candidate.is_file():
-                return candidate
-    return None
-
-
-@lru_cache(maxsize=4)
-def _parse_spec(path: str) -> dict[str, frozenset[str]]:
-    """Read method names and required non-token parameters from an OpenAPI v2 file."""
-    with open(path, encoding="utf-8") as handle:
-        spec = json.load(handle)
-    methods: dict[str, frozenset[str]] = {}
-    for route, operations in spec.get("paths", {}).items():
-        required: set[str] = set()
-        for operation in operations.values():
-            for param in operation.get("parameters", []):
-                if param.get("required") and param.get("name") != "token":
-                    required.add(param["name"])
-        methods[route.lstrip("/")] = frozenset(required)
-    return methods
-
-
-def load_methods(spec_path: str | Path | None = None) -> dict[str, frozenset[str]]:
-    """Map each Web API method to its required arguments (`token` excluded)."""
-    if spec_path is not None:
-        # An explicit path that does not exist is a configuration error, not a reason to guess.
-        path: Path | None = Path(spec_path)
-        if not path.is_file():
-            raise FileNotFoundError(f"Slack OpenAPI spec not found: {spec_path}")
-    else:
-        path = find_spec_path()
-    if path is None:
-        return dict(FALLBACK_METHODS)
-    # The fallback only adds methods the spec lacks; the spec's own requirements win.
-    return {**FALLBACK_METHODS, **_parse_spec(str(path.resolve()))}
+def vendored_file(*parts: str) -> Path:
+    """Path of a file shipped in `bot/standin/slack_spec/` (installed as package data)."""
+    return Path(str(resources.files("bot.standin").joinpath(*parts)))
 
 
 class ApiError(Exception):
     """A Slack-shaped failure: `{"ok": false, "error": ...}` with an HTTP status."""
 
     def __init__(
-        self, error: str, status: int = 200, *, messages: Iterable[str] = (), retry_after: int = 0
+        self, error: str, status: int = 200, *, messages: Iterable[str] = (), retry_after: int = 0,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(error)
         self.error, self.status, self.messages = error, status, list(messages)
         self.headers = {"Retry-After": str(retry_after)} if retry_after else {}
+        self.extra = dict(extra or {})
 
     def payload(self) -> dict[str, Any]:
         """Return the JSON body Slack would send for this error."""
-        body: dict[str, Any] = {"ok": False, "error": self.error}
+        body: dict[str, Any] = {"ok": False, "error": self.error, **self.extra}
         if self.messages:
             body["response_metadata"] = {"messages": self.messages}
         return body
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One documented argument of a method: its name, OpenAPI type and whether required."""
+
+    name: str
+    kind: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """A Web API method: its arguments and the bot-token scopes it needs.
+
+    `scopes` are all needed; `scopes_by_conversation` (for conversations.* methods) maps the
+    kind of conversation (`public_channel`, `private_channel`, `im`, `mpim`) to its scope.
+    """
+
+    name: str
+    arguments: Mapping[str, Argument] = field(default_factory=dict)
+    scopes: tuple[str, ...] = ()
+    scopes_by_conversation: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def required(self) -> frozenset[str]:
+        """Names of the required arguments (`token` excluded)."""
+        return frozenset(name for name, arg in self.arguments.items() if arg.required)
+
+
+def _method_spec(name: str, operation: Mapping[str, Any]) -> MethodSpec:
+    arguments = {
+        param["name"]: Argument(param["name"], param.get("type", "string"),
+                                bool(param.get("required")))
+        for param in operation.get("parameters", []) if param.get("name") != "token"
+    }
+    scopes = operation.get("x-actionlog-bot-scopes", [])
+    if isinstance(scopes, Mapping):
+        return MethodSpec(name, arguments, scopes_by_conversation=dict(scopes["by_conversation"]))
+    return MethodSpec(name, arguments, tuple(scopes))
+
+
+@lru_cache(maxsize=4)
+def _parse_spec(path: str) -> dict[str, MethodSpec]:
+    with open(path, encoding="utf-8") as handle:
+        spec = json.load(handle)
+    methods: dict[str, MethodSpec] = {}
+    for route, operations in spec.get("paths", {}).items():
+        for operation in operations.values():
+            methods[route.lstrip("/")] = _method_spec(route.lstrip("/"), operation)
+    return methods
+
+
+def load_methods(spec_path: str | Path | None = None) -> dict[str, MethodSpec]:
+    """Map each Web API method to its spec, from `spec_path` or the vendored OpenAPI file."""
+    path = Path(spec_path) if spec_path is not None else vendored_file(*SPEC_FILE)
+    if not path.is_file():
+        raise FileNotFoundError(f"Slack OpenAPI spec not found: {path}")
+    return dict(_parse_spec(str(path.resolve())))
+
+
+def _type_error(argument: Argument, value: Any) -> str | None:
+    """Why `value` does not fit the argument's documented type (None when it fits)."""
+    if argument.name in JSON_FIELDS:
+        return None  # JSON strings or JSON values; their content is checked elsewhere
+    if isinstance(value, dict | list):
+        return f"expected a {argument.kind}, got a JSON {type(value).__name__}"
+    text = str(value).strip().lower() if not isinstance(value, bool) else None
+    if argument.kind == "boolean":
+        ok = isinstance(value, bool) or text in ("true", "false", "1", "0")
+    elif argument.kind == "integer":
+        ok = not isinstance(value, bool) and (
+            isinstance(value, int) or bool(_INTEGER.fullmatch(text or "")))
+    elif argument.kind == "number":
+        try:
+            ok = not isinstance(value, bool) and float(value) == float(value)
+        except (TypeError, ValueError):
+            ok = False
+    else:
+        ok = True
+    return None if ok else f"expected a {argument.kind}, got {value!r}"
+
+
+def check_arguments(spec: MethodSpec, args: Mapping[str, Any]) -> None:
+    """Refuse missing, unknown and wrongly typed arguments with `invalid_arguments`."""
+    problems = [f"[ERROR] missing required field: {name}" for name in sorted(spec.required)
+                if args.get(name) in (None, "", [])]
+    problems += [f"[ERROR] unknown field: {name}" for name in sorted(args)
+                 if name not in spec.arguments and name not in UNIVERSAL_ARGUMENTS]
+    for name, value in sorted(args.items()):
+        argument = spec.arguments.get(name)
+        reason = _type_error(argument, value) if argument and value is not None else None
+        if reason:
+            problems.append(f"[ERROR] {reason} [json-pointer:/{name}]")
+    if problems:
+        raise ApiError("invalid_arguments", messages=problems)
 
 
 def parse_args(query: str, content_type: str, body: bytes) -> Args:
@@ -146,73 +184,3 @@ def bearer_token(headers: Mapping[str, str]) -> str | None:
     if not value.lower().startswith("bearer "):
         return None
     return value[len("bearer "):].strip() or None
-
-
-def _oversized_text(node: Any, pointer: str) -> str | None:
-    """Return the JSON pointer of the first text object over Slack's length limits."""
-    if isinstance(node, dict):
-        text = node.get("text")
-        if node.get("type") == "header" and isinstance(text, dict):
-            if len(str(text.get("text", ""))) > MAX_HEADER_TEXT:
-                return f"{pointer}/text"
-        elif node.get("type") in ("plain_text", "mrkdwn") and isinstance(text, str):
-            return pointer if len(text) > MAX_TEXT_OBJECT else None
-        children: Iterable[tuple[Any, Any]] = node.items()
-    elif isinstance(node, list):
-        children = enumerate(node)
-    else:
-        return None
-    for key, child in children:
-        found = _oversized_text(child, f"{pointer}/{key}")
-        if found:
-            return found
-    return None
-
-
-def _rejection(error: str, message: str) -> ApiError:
-    """An error carrying Slack's `[ERROR] ...` explanation in response_metadata."""
-    return ApiError(error, messages=[f"[ERROR] {message}"])
-
-
-def _check_blocks(blocks: Any, limit: int, pointer: str, error: str) -> None:
-    """Apply Block Kit's shape, count and text-length limits to a block list."""
-    if not isinstance(blocks, list):
-        raise ApiError("invalid_blocks_format" if error == "invalid_blocks" else error)
-    if len(blocks) > limit:
-        raise _rejection(error, f"no more than {limit} items allowed [json-pointer:{pointer}]")
-    too_long = _oversized_text(blocks, pointer)
-    if too_long:
-        raise _rejection(error, f"text too long [json-pointer:{too_long}]")
-
-
-def check_message(args: Args, *, require_content: bool = True) -> None:
-    """Validate a message body (text, blocks, attachments) the way chat.* methods do."""
-    text, blocks = args.get("text"), args.get("blocks")
-    if require_content and not (text or blocks or args.get("attachments")):
-        raise ApiError("no_text")
-    if isinstance(text, str) and len(text) > MAX_MESSAGE_TEXT:
-        raise ApiError("msg_too_long")
-    if blocks not in (None, ""):
-        _check_blocks(blocks, MAX_MESSAGE_BLOCKS, "/blocks", "invalid_blocks")
-
-
-def check_view(view: Any, expected_type: str | None) -> dict[str, Any]:
-    """Validate a modal or Home tab view; Slack reports these as `invalid_arguments`."""
-    invalid = "invalid_arguments"
-    if not isinstance(view, dict):
-        raise _rejection(invalid, "failed to match all allowed schemas [json-pointer:/view]")
-    kind = view.get("type")
-    if kind not in ("modal", "home") or (expected_type and kind != expected_type):
-        raise _rejection(invalid, "invalid view type [json-pointer:/view/type]")
-    if kind == "modal":
-        title = view.get("title")
-        if not isinstance(title, dict):
-            raise _rejection(invalid, "missing required field: title [json-pointer:/view]")
-        if len(str(title.get("text", ""))) > MAX_VIEW_TITLE:
-            raise _rejection(invalid, f"must be less than {MAX_VIEW_TITLE + 1} characters "
-                                      "[json-pointer:/view/title/text]")
-    if len(str(view.get("private_metadata", ""))) > MAX_PRIVATE_METADATA:
-        raise _rejection(invalid, f"must be less than {MAX_PRIVATE_METADATA + 1} characters "
-                                  "[json-pointer:/view/private_metadata]")
-    _check_blocks(view.get("blocks", []), MAX_VIEW_BLOCKS, "/view/blocks", invalid)
-    return view

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import json
 import math
 import random
+import socket
 import threading
 import time
 import zlib
@@ -20,15 +23,29 @@ from zoneinfo import ZoneInfo
 from bot.standin.api_spec import (
     ApiError,
     Args,
+    MethodSpec,
     bearer_token,
-    check_message,
-    check_view,
+    check_arguments,
     header,
     load_methods,
     parse_args,
 )
+from bot.standin.block_kit import check_message, check_view
+from bot.standin.scopes import check_scopes, granted_scopes, needed_scopes
+from bot.standin.triggers import TriggerLedger
 
-FAULTS = frozenset({"ratelimited", "server_error", "hang", "user_not_found", "channel_not_found"})
+# Faults any method can be made to answer with (see `inject` and `fault_rate`):
+# errors Slack returns with HTTP 200, a 429 with Retry-After, 5xx answers, a request that
+# hangs then fails, and a connection closed without an answer.
+ERROR_FAULTS = frozenset({"user_not_found", "channel_not_found", "not_in_channel",
+                          "token_revoked", "invalid_auth", "account_inactive", "missing_scope"})
+FAULTS = ERROR_FAULTS | {"ratelimited", "server_error", "service_unavailable", "hang", "dropped"}
+# https://api.slack.com/interactivity/handling#message_responses: a response_url can be
+# used up to five times within 30 minutes.
+RESPONSE_URL_USES = 5
+RESPONSE_URL_LIFETIME = 30 * 60
+# Page size when a list call gives no limit; Slack pages large lists whatever is asked.
+DEFAULT_PAGE_SIZE = 100
 # Methods the rate limiter holds to Tier 3 (50+/min) when tier3_per_min is set.
 _TIER3_METHODS = frozenset({"conversations.open"})
 # Slack answers these without a token.
@@ -55,6 +72,27 @@ class _Fault:
     kind: str
     remaining: int
     retry_after: int = 1
+
+
+@dataclass
+class _Channel:
+    channel_id: str
+    name: str
+    is_private: bool
+    members: set[str]
+    is_archived: bool = False
+
+
+@dataclass
+class _Usergroup:
+    group_id: str
+    handle: str
+    name: str
+    members: list[str]
+
+
+class _Dropped(Exception):
+    """Close the connection without answering (a `dropped` fault)."""
 
 
 @dataclass
@@ -132,9 +170,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length > 0 else b""
-        status, payload, headers = self.server.standin._handle(
-            self.path, dict(self.headers.items()), body
-        )
+        answer = self.server.standin._handle(self.path, dict(self.headers.items()), body)
+        if answer is None:  # a dropped connection: no status line, no body
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        status, payload, headers = answer
         data = json.dumps(payload).encode("utf-8")
         try:
             self.send_response(status)
@@ -167,17 +209,22 @@ class SlackStandIn:
         host: str = "127.0.0.1",
         port: int = 0,
         spec_path: str | Path | None = None,
-        extra_methods: Mapping[str, Iterable[str]] | None = None,
+        extra_methods: Mapping[str, MethodSpec] | None = None,
         hang_seconds: float = 3.0,
         unknown_channels: Iterable[str] = (),
+        scopes: Iterable[str] | None = None,
     ) -> None:
+        """`scopes` are the bot scopes granted (default: those in app_manifest.yml);
+        `extra_methods` adds or replaces method specs beyond the vendored OpenAPI file."""
         self.team_id, self.bot_user_id, self.team_name = team_id, bot_user_id, team_name
         self.team_domain, self.bot_id, self.app_id = team_domain, bot_id, app_id
         self.hang_seconds = hang_seconds
         self.unknown_channels: set[str] = set(unknown_channels)
         self.methods = load_methods(spec_path)
-        for name, required in (extra_methods or {}).items():
-            self.methods[name] = frozenset(required)
+        self.methods.update(extra_methods or {})
+        self.scopes = granted_scopes(scopes)
+        self.page_size = DEFAULT_PAGE_SIZE
+        self.triggers = TriggerLedger()
         self._tokens = frozenset(tokens) if tokens is not None else None
         self._address = (host, port)
         self._lock = threading.RLock()
@@ -187,13 +234,15 @@ class SlackStandIn:
         self._thread: threading.Thread | None = None
         self._calls: list[Call] = []
         self._answered: set[str] = set()  # response_url keys that got a 200
+        self._response_uses: dict[str, list[float]] = {}  # key -> times of accepted posts
         self._faults: list[_Fault] = []
         self._random_faults: tuple[float, tuple[str, ...], random.Random] | None = None
         self._limits = _Limits()
         self._buckets: dict[tuple[str, ...], _Bucket] = {}
         self._users: dict[str, _User] = {}
-        self._usergroups: dict[str, list[str]] = {}
-        self._channels: dict[str, dict[str, Any]] = {}
+        self._usergroups: dict[str, _Usergroup] = {}
+        self._channels: dict[str, _Channel] = {}
+        self._group_dms: set[str] = set()
         # Messages posted so far, per channel, oldest first: conversations.history reads them.
         self._history: dict[str, list[dict[str, Any]]] = {}
         self._last_ts = 0
@@ -204,9 +253,9 @@ class SlackStandIn:
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
-            "chat.delete": lambda a: {"channel": a.get("channel"), "ts": a.get("ts")},
-            "views.open": lambda a: self._view(a, "modal"),
-            "views.push": lambda a: self._view(a, "modal"),
+            "chat.delete": self._chat_delete,
+            "views.open": self._views_open,
+            "views.push": self._views_open,
             "views.update": self._views_update,
             "views.publish": lambda a: self._view(a, "home"),
             "users.info": self._users_info,
@@ -214,6 +263,9 @@ class SlackStandIn:
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.history": self._conversations_history,
+            "conversations.join": self._conversations_join,
+            "conversations.list": self._conversations_list,
+            "usergroups.list": self._usergroups_list,
             "usergroups.users.list": self._usergroups_users_list,
             "team.info": self._team_info,
         }
@@ -283,15 +335,36 @@ class SlackStandIn:
         with self._lock:
             self._users[user_id] = _User(user_id, name, real_name or name, is_bot, deleted, tz)
 
-    def add_usergroup(self, group_id: str, user_ids: Iterable[str]) -> None:
-        """Define a user group (`S...`) and its members."""
+    def add_usergroup(self, group_id: str, user_ids: Iterable[str], *,
+                      handle: str | None = None, name: str | None = None) -> None:
+        """Define a user group (`S...`), its @handle and its members."""
+        handle = handle or group_id.lower()
         with self._lock:
-            self._usergroups[group_id] = list(user_ids)
+            self._usergroups[group_id] = _Usergroup(group_id, handle, name or handle,
+                                                    list(user_ids))
 
-    def add_channel(self, channel_id: str, name: str, *, is_private: bool = False) -> None:
-        """Name a channel so conversations.info describes it."""
+    def add_channel(self, channel_id: str, name: str, *, is_private: bool = False,
+                    members: Iterable[str] = (), archived: bool = False) -> None:
+        """Create a channel. The bot is not a member until it joins or is invited."""
         with self._lock:
-            self._channels[channel_id] = {"name": name, "is_private": is_private}
+            self._channels[channel_id] = _Channel(channel_id, name, is_private, set(members),
+                                                  archived)
+
+    def invite(self, channel_id: str, user_id: str | None = None) -> None:
+        """Add someone (by default the bot) to a channel, as `/invite @Action Log` does."""
+        with self._lock:
+            self._channels[channel_id].members.add(user_id or self.bot_user_id)
+
+    def remove_from_channel(self, channel_id: str, user_id: str | None = None) -> None:
+        """Take someone (by default the bot) out of a channel, as `/remove` does."""
+        with self._lock:
+            self._channels[channel_id].members.discard(user_id or self.bot_user_id)
+
+    def is_member(self, channel_id: str, user_id: str | None = None) -> bool:
+        """Whether someone (by default the bot) is in a channel."""
+        with self._lock:
+            channel = self._channels.get(channel_id)
+            return channel is not None and (user_id or self.bot_user_id) in channel.members
 
     # -- recording ---------------------------------------------------------------------------
 
@@ -328,6 +401,7 @@ class SlackStandIn:
         with self._lock:
             self._calls.clear()
             self._answered.clear()
+            self._response_uses.clear()
             self._faults.clear()
             self._random_faults = None
             self._buckets.clear()
@@ -389,8 +463,8 @@ class SlackStandIn:
 
     def _handle(self, raw_path: str, headers: dict[str, str], body: bytes) -> tuple[
         int, dict[str, Any], dict[str, str]
-    ]:
-        """Answer one HTTP request and record it; never raises."""
+    ] | None:
+        """Answer one HTTP request and record it (None: drop the connection); never raises."""
         received = time.monotonic()
         parts = urlsplit(raw_path)
         if parts.path.startswith("/api/"):
@@ -405,9 +479,11 @@ class SlackStandIn:
         try:
             args = parse_args(parts.query, header(headers, "Content-Type"), body)
             token = bearer_token(headers) or args.pop("token", None)
-            status, response = 200, self._dispatch(method, args, token)
+            status, response = 200, self._dispatch(method, args, token, parts.path)
         except ApiError as exc:
             status, response, extra_headers = exc.status, exc.payload(), exc.headers
+        except _Dropped:
+            status, response = 0, {"ok": False, "error": "connection_dropped"}
         except Exception as exc:  # a stand-in bug must surface in the recorded call, not vanish
             status, response = 500, {"ok": False, "error": "internal_error", "detail": repr(exc)}
         call = Call(method, args, token, received, status, response, parts.path, headers)
@@ -416,30 +492,67 @@ class SlackStandIn:
             if method == "response_url" and status == 200:
                 self._answered.add(call.path.rsplit("/", 1)[-1])
             self._changed.notify_all()
-        return status, response, extra_headers
+        return (status, response, extra_headers) if status else None
 
-    def _dispatch(self, method: str, args: Args, token: str | None) -> dict[str, Any]:
+    def _dispatch(self, method: str, args: Args, token: str | None, path: str = "") -> dict[
+        str, Any
+    ]:
         """Run the checks Slack runs, in Slack's order, then the method itself."""
         if method.startswith("/"):  # neither /api/<method> nor /response/<key>
             raise ApiError("not_found", 404)
-        if method != "response_url" and method not in self.methods:
+        if method == "response_url":
+            self._maybe_fail(method)
+            return self._response_url_post(path.rsplit("/", 1)[-1], args)
+        spec = self.methods.get(method)
+        if spec is None:
             raise ApiError("unknown_method", 404)
         self._maybe_fail(method)
-        if method == "response_url":
-            if not args.get("delete_original"):
-                check_message(args, require_content=False)
-            return {"ok": True}
         if method not in _NO_TOKEN_METHODS:
             self._authenticate(token)
+        check_scopes(needed_scopes(spec, self._conversation_kinds(method, args)), self.scopes)
         self._throttle(method, args)
-        missing = sorted(
-            name for name in self.methods[method] if args.get(name) in (None, "", [])
-        )
-        if missing:
-            raise ApiError("invalid_arguments",
-                           messages=[f"[ERROR] missing required field: {m}" for m in missing])
+        check_arguments(spec, args)
         handler = self._handlers.get(method)
-        return {"ok": True, **(handler(args) if handler else {})}
+        if handler is None:
+            # In the spec but not modelled here: say so rather than pretend it worked.
+            raise ApiError("not_implemented_in_standin", 501,
+                           messages=[f"[ERROR] add a handler for {method} to SlackStandIn"])
+        return {"ok": True, **handler(args)}
+
+    def _response_url_post(self, key: str, args: Args) -> dict[str, Any]:
+        """A response_url takes 5 posts within 30 minutes of its first use, as Slack's does."""
+        now = time.monotonic()
+        with self._lock:
+            uses = self._response_uses.setdefault(key, [])
+            if uses and now - uses[0] > RESPONSE_URL_LIFETIME:
+                raise ApiError("expired_url", 404)
+            if len(uses) >= RESPONSE_URL_USES:
+                raise ApiError("used_url", 404)
+        if not args.get("delete_original"):
+            check_message(args, require_content=False)
+        with self._lock:
+            uses.append(now)
+        return {"ok": True}
+
+    def _conversation_kinds(self, method: str, args: Args) -> list[str]:
+        """The kinds of conversation a call touches, for methods whose scope depends on it."""
+        if method == "conversations.list":
+            return [t.strip() for t in str(args.get("types") or "public_channel").split(",")]
+        if method == "conversations.open":
+            users = args.get("users") or ""
+            count = len(users) if isinstance(users, list) else len(str(users).split(","))
+            return ["im" if args.get("channel") or count <= 1 else "mpim"]
+        kind = self._kind(str(args.get("channel", "")))
+        return [kind] if kind else []
+
+    def _kind(self, channel_id: str) -> str | None:
+        with self._lock:
+            channel = self._channels.get(channel_id)
+            if channel is not None:
+                return "private_channel" if channel.is_private else "public_channel"
+            if channel_id in self._group_dms:
+                return "mpim"
+        return "im" if channel_id[:1] in ("D", "U", "W") else None
 
     def _maybe_fail(self, method: str) -> None:
         """Consume and apply the next injected or random fault for `method`, if any."""
@@ -465,6 +578,17 @@ class SlackStandIn:
             self._stopping.wait(self.hang_seconds)
         if fault.kind in ("hang", "server_error"):
             raise ApiError("internal_error", 500)
+        if fault.kind == "service_unavailable":
+            raise ApiError("service_unavailable", 503)
+        if fault.kind == "dropped":
+            raise _Dropped
+        if fault.kind == "missing_scope":
+            spec = self.methods.get(method)
+            needed = (spec.scopes or tuple(spec.scopes_by_conversation.values())[:1]
+                      if spec else ()) or ("chat:write",)
+            raise ApiError("missing_scope", extra={
+                "needed": ",".join(needed),
+                "provided": ",".join(sorted(set(self.scopes or ()) - set(needed)))})
         raise ApiError(fault.kind)
 
     def _authenticate(self, token: str | None) -> None:
@@ -526,12 +650,69 @@ class SlackStandIn:
         return user
 
     def _resolve_channel(self, channel: str) -> str:
-        """Map a user id to its DM channel and reject channels configured as unknown."""
+        """Where a post lands: a user id means the DM with them; channels need the bot in them.
+
+        A private channel the bot is not in does not exist for it (`channel_not_found`); a
+        public one answers `not_in_channel` until the bot joins or is invited.
+        """
         if channel in self.unknown_channels:
             raise ApiError("channel_not_found")
         if channel[:1] in ("U", "W"):
             return "D" + self._live_user(channel).user_id
+        if channel[:1] == "D":
+            self._live_user(channel[1:])
+            return channel
+        with self._lock:
+            if channel in self._group_dms:
+                return channel
+            found = self._channels.get(channel)
+            if found is None or (found.is_private and self.bot_user_id not in found.members):
+                raise ApiError("channel_not_found")
+            if found.is_archived:
+                raise ApiError("is_archived")
+            if self.bot_user_id not in found.members:
+                raise ApiError("not_in_channel")
         return channel
+
+    def _visible_channel(self, channel_id: str) -> _Channel:
+        """A channel the bot can see: any public one, or a private one it was invited to."""
+        with self._lock:
+            found = self._channels.get(channel_id)
+            if (found is None or channel_id in self.unknown_channels
+                    or (found.is_private and self.bot_user_id not in found.members)):
+                raise ApiError("channel_not_found")
+            return found
+
+    def _channel_json(self, channel: _Channel) -> dict[str, Any]:
+        return {"id": channel.channel_id, "name": channel.name,
+                "name_normalized": channel.name, "is_channel": not channel.is_private,
+                "is_group": channel.is_private, "is_im": False, "is_mpim": False,
+                "is_private": channel.is_private, "is_archived": channel.is_archived,
+                "is_general": False, "is_shared": False, "is_ext_shared": False,
+                "is_org_shared": False, "is_member": self.bot_user_id in channel.members,
+                "num_members": len(channel.members), "created": 1700000000,
+                "creator": "", "topic": {"value": "", "creator": "", "last_set": 0},
+                "purpose": {"value": "", "creator": "", "last_set": 0}}
+
+    def _page(self, items: list[Any], args: Args) -> tuple[list[Any], str]:
+        """One page of a cursor-paginated list and the next cursor ("" on the last page).
+
+        Cursors are opaque base64 strings, as Slack's are; at most `page_size` items come
+        back whatever `limit` asks for, so callers must follow `next_cursor`.
+        """
+        cursor = str(args.get("cursor") or "")
+        start = 0
+        if cursor:
+            try:
+                start = int(base64.b64decode(cursor.encode(), validate=True).decode()
+                            .removeprefix("offset:"))
+            except ValueError:
+                raise ApiError("invalid_cursor") from None
+        limit = int(args.get("limit") or 0)
+        size = min(limit, self.page_size) if limit > 0 else self.page_size
+        end = start + size
+        following = base64.b64encode(f"offset:{end}".encode()).decode()
+        return items[start:end], following if end < len(items) else ""
 
     def _message(self, args: Args, ts: str) -> dict[str, Any]:
         message = {"type": "message", "text": args.get("text") or "", "user": self.bot_user_id,
@@ -559,6 +740,10 @@ class SlackStandIn:
                 "user_id": self.bot_user_id, "bot_id": self.bot_id,
                 "is_enterprise_install": False}
 
+    def _chat_delete(self, args: Args) -> dict[str, Any]:
+        channel = self._resolve_channel(str(args["channel"]))
+        return {"channel": channel, "ts": args.get("ts")}
+
     def _chat_post_message(self, args: Args) -> dict[str, Any]:
         channel = self._resolve_channel(str(args["channel"]))
         check_message(args)
@@ -570,6 +755,7 @@ class SlackStandIn:
 
     def _conversations_history(self, args: Args) -> dict[str, Any]:
         """Newest first, like Slack; metadata only when asked for."""
+        args = {**args, "channel": self._resolve_channel(str(args["channel"]))}
         oldest = float(args.get("oldest") or 0)
         with self._lock:
             found = [m for m in self._history.get(str(args.get("channel")), [])
@@ -600,6 +786,11 @@ class SlackStandIn:
         return {"channel": channel, "ts": ts, "text": args.get("text") or "",
                 "message": self._message(args, ts)}
 
+    def _views_open(self, args: Args) -> dict[str, Any]:
+        view = self._view(args, "modal")
+        self.triggers.use(args["trigger_id"])  # checked after the view, as Slack does
+        return view
+
     def _view(self, args: Args, expected_type: str, view_id: str | None = None) -> dict[str, Any]:
         view = check_view(args.get("view"), expected_type)
         new_id = view_id or self._next_id("V")
@@ -626,15 +817,9 @@ class SlackStandIn:
     def _users_list(self, args: Args) -> dict[str, Any]:
         with self._lock:
             users = list(self._users.values())
-        try:
-            start = int(args.get("cursor") or 0)
-            limit = int(args.get("limit") or 0) or len(users)
-        except ValueError:
-            raise ApiError("invalid_cursor") from None
-        page = users[start:start + limit]
-        more = start + limit < len(users)
+        page, following = self._page(users, args)
         return {"members": [self._user_json(user) for user in page],
-                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
+                "response_metadata": {"next_cursor": following}}
 
     def _conversations_open(self, args: Args) -> dict[str, Any]:
         if args.get("channel"):
@@ -649,27 +834,78 @@ class SlackStandIn:
         else:  # group DM: deterministic for the same set of members
             members = ",".join(sorted(user.user_id for user in users))
             channel_id = f"G{zlib.crc32(members.encode()):08X}"
+            with self._lock:
+                self._group_dms.add(channel_id)
         return {"channel": {"id": channel_id}}
 
     def _conversations_info(self, args: Args) -> dict[str, Any]:
         channel_id = str(args.get("channel", ""))
-        if not channel_id or channel_id in self.unknown_channels:
+        if channel_id in self.unknown_channels:
             raise ApiError("channel_not_found")
         if channel_id.startswith("D"):
+            self._live_user(channel_id[1:])
             return {"channel": {"id": channel_id, "is_im": True, "user": channel_id[1:],
                                 "is_open": True, "created": 1700000000}}
+        return {"channel": self._channel_json(self._visible_channel(channel_id))}
+
+    def _conversations_join(self, args: Args) -> dict[str, Any]:
+        """Public channels only; a private one must invite the bot (Slack: conversations.join)."""
+        channel_id = str(args["channel"])
+        if channel_id[:1] in ("D", "U", "W") or channel_id in self._group_dms:
+            raise ApiError("method_not_supported_for_channel_type")
+        channel = self._visible_channel(channel_id)
+        if channel.is_private:
+            raise ApiError("method_not_supported_for_channel_type")
+        if channel.is_archived:
+            raise ApiError("is_archived")
         with self._lock:
-            known = self._channels.get(channel_id, {})
-        return {"channel": {"id": channel_id, "name": known.get("name", channel_id.lower()),
-                            "is_channel": True, "is_private": known.get("is_private", False),
-                            "is_archived": False, "is_member": True, "created": 1700000000}}
+            already = self.bot_user_id in channel.members
+            channel.members.add(self.bot_user_id)
+        answer: dict[str, Any] = {"channel": self._channel_json(channel)}
+        if already:
+            answer.update(warning="already_in_channel",
+                          response_metadata={"warnings": ["already_in_channel"]})
+        return answer
+
+    def _conversations_list(self, args: Args) -> dict[str, Any]:
+        """Public channels, and private ones the bot is in, by `types`; paged."""
+        types = {t.strip() for t in str(args.get("types") or "public_channel").split(",")}
+        unknown = types - {"public_channel", "private_channel", "im", "mpim"}
+        if unknown:
+            raise ApiError("invalid_types")
+        skip_archived = str(args.get("exclude_archived", "")).lower() in ("true", "1")
+        with self._lock:
+            channels = [c for c in self._channels.values()
+                        if ("private_channel" if c.is_private else "public_channel") in types
+                        and (not c.is_private or self.bot_user_id in c.members)
+                        and not (skip_archived and c.is_archived)
+                        and c.channel_id not in self.unknown_channels]
+        page, following = self._page(channels, args)
+        return {"channels": [self._channel_json(c) for c in page],
+                "response_metadata": {"next_cursor": following}}
+
+    def _usergroups_list(self, args: Args) -> dict[str, Any]:
+        """Every user group (Slack does not page this method); members on request."""
+        with_users = str(args.get("include_users", "")).lower() in ("true", "1")
+        with self._lock:
+            groups = list(self._usergroups.values())
+        listed = []
+        for group in groups:
+            entry: dict[str, Any] = {
+                "id": group.group_id, "team_id": self.team_id, "is_usergroup": True,
+                "name": group.name, "handle": group.handle, "description": "",
+                "date_delete": 0, "user_count": len(group.members)}
+            if with_users:
+                entry["users"] = list(group.members)
+            listed.append(entry)
+        return {"usergroups": listed}
 
     def _usergroups_users_list(self, args: Args) -> dict[str, Any]:
         with self._lock:
-            members = self._usergroups.get(str(args["usergroup"]))
-        if members is None:
+            group = self._usergroups.get(str(args["usergroup"]))
+        if group is None:
             raise ApiError("no_such_subteam")
-        return {"users": list(members)}
+        return {"users": list(group.members)}
 
     def _team_info(self, args: Args) -> dict[str, Any]:
         return {"team": {"id": self.team_id, "name": self.team_name, "domain": self.team_domain,

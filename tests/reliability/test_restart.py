@@ -17,7 +17,7 @@ from storage.db import transaction
 from storage.models import Delivery, DeliveryState
 from storage.owners import RoleOwner
 from tests.reliability.summary import report
-from tests.support.world import World
+from tests.support.world import World, team_channel
 
 START = datetime(2026, 12, 14, 8, tzinfo=UTC)
 
@@ -47,6 +47,7 @@ def test_sigkill_mid_round_then_restart(sessions, database_url, tmp_path) -> Non
     world.action("review the metric", START, meeting_id=meeting)
     world.action("brief the PCC", START, owners=[RoleOwner("ACC")], on=date(2026, 12, 29))
     with SlackStandIn(hang_seconds=20) as standin:
+        team_channel(standin)
         for user in ("USEC", "UDCC", "UACC"):
             standin.add_user(user, user.lower())
         standin.inject("chat.postMessage", "hang", times=1)

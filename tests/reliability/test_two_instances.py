@@ -17,7 +17,7 @@ from storage.models import Action
 from storage.owners import RoleOwner
 from tests.reliability.summary import report
 from tests.support.harness import RunningBot, bot_settings, running_bot
-from tests.support.world import LONDON, World
+from tests.support.world import LONDON, World, team_channel
 
 START = datetime(2026, 12, 14, 8, tzinfo=UTC)
 
@@ -31,6 +31,7 @@ def test_two_schedulers_one_database(sessions, database_url) -> None:  # type: i
         world.action(f"review metric {n}", START, meeting_id=meeting)
     world.action("brief the PCC", START, owners=[RoleOwner("ACC")], on=date(2026, 12, 29))
     with SlackStandIn() as standin:
+        team_channel(standin)
         for user in ("USEC", "UDCC", "UACC"):
             standin.add_user(user, user.lower())
         settings = bot_settings(standin, database_url)

@@ -20,6 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.standin import api_spec
 from bot.standin.server import SlackStandIn
 from bot.standin.signed_client import SignedSlackClient, sign
+from bot.standin.triggers import mint_trigger_id
 
 TOKEN = "xoxb-test"
 SECRET = "test-signing-secret"
@@ -32,6 +33,9 @@ def standin() -> Iterator[SlackStandIn]:
     with SlackStandIn(hang_seconds=0.3) as server:
         server.add_user("U0ALICE", "alice", real_name="Alice Example")
         server.add_user("U0GONE", "gone", deleted=True)
+        for channel in ("C1", "C2", "C0TEAM"):
+            server.add_channel(channel, channel.lower())
+            server.invite(channel)
         yield server
 
 
@@ -65,7 +69,7 @@ def test_missing_required_argument_is_rejected(standin: SlackStandIn) -> None:
         "error": "invalid_arguments",
         "response_metadata": {"messages": ["[ERROR] missing required field: channel"]},
     }
-    opened = api(standin, "views.open", trigger_id="123.456.abc").json()
+    opened = api(standin, "views.open", trigger_id=mint_trigger_id()).json()
     assert opened["response_metadata"]["messages"] == ["[ERROR] missing required field: view"]
 
 
@@ -104,7 +108,7 @@ def test_web_client_round_trip(standin: SlackStandIn, web: WebClient) -> None:
     assert second["channel"] == web.conversations_open(users="U0ALICE")["channel"]["id"]
 
     view = {"type": "modal", "title": MODAL_TITLE, "callback_id": "record", "blocks": []}
-    opened = web.views_open(trigger_id="1.2.abc", view=view)["view"]
+    opened = web.views_open(trigger_id=mint_trigger_id(), view=view)["view"]
     assert opened["id"].startswith("V")
     assert opened["callback_id"] == "record"
 
@@ -121,7 +125,6 @@ def test_directory_methods(standin: SlackStandIn, web: WebClient) -> None:
     assert web.usergroups_users_list(usergroup="S0LEADS")["users"] == ["U0ALICE", "U0BOB"]
     ids = {member["id"] for member in web.users_list()["members"]}
     assert ids == {"UBOT", "U0ALICE", "U0GONE"}
-    assert web.team_info()["team"]["id"] == "T0001"
     assert web.conversations_open(users="U0ALICE")["channel"]["id"] == "DU0ALICE"
 
 
@@ -134,14 +137,15 @@ def test_message_and_view_updates(standin: SlackStandIn, web: WebClient) -> None
     assert float(ephemeral["message_ts"]) > float(posted["ts"])
 
     modal = {"type": "modal", "title": MODAL_TITLE, "blocks": [section("x")]}
-    opened = web.views_open(trigger_id="t", view=modal)["view"]
+    opened = web.views_open(trigger_id=mint_trigger_id(), view=modal)["view"]
     assert web.views_update(view_id=opened["id"], view=modal)["view"]["id"] == opened["id"]
-    assert web.views_push(trigger_id="t", view=modal)["view"]["id"] != opened["id"]
+    assert web.views_push(trigger_id=mint_trigger_id(), view=modal)["view"]["id"] != opened["id"]
     home = web.views_publish(user_id="U0ALICE", view={"type": "home", "blocks": []})["view"]
     assert home["type"] == "home"
     with pytest.raises(SlackApiError):
         web.views_publish(user_id="U0ALICE", view=modal)  # Home tab must be type "home"
 
+    standin.scopes = (standin.scopes or frozenset()) | {"im:read", "channels:read"}
     assert web.conversations_info(channel="DU0ALICE")["channel"]["is_im"] is True
     standin.unknown_channels.add("C0GONE")
     with pytest.raises(SlackApiError) as failure:
@@ -158,19 +162,25 @@ def test_unreachable_recipients_are_rejected(standin: SlackStandIn, web: WebClie
         assert failure.value.response["error"] == error
 
 
-def test_spec_methods_without_a_handler_answer_ok(standin: SlackStandIn) -> None:
-    assert api(standin, "reactions.add", channel="C1", name="eyes", timestamp="1.2").json() == {
-        "ok": True
-    }
-    assert standin.calls_to("reactions.add")[0].args["name"] == "eyes"
+def test_methods_outside_the_vendored_spec_are_unknown(standin: SlackStandIn) -> None:
+    """The vendored spec holds only the methods the bot uses; anything else is refused."""
+    answer = api(standin, "reactions.add", channel="C1", name="eyes", timestamp="1.2")
+    assert (answer.status_code, answer.json()["error"]) == (404, "unknown_method")
 
 
-def test_fallback_table_is_used_without_the_spec(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert "admin.apps.approve" in api_spec.load_methods()  # proves the real spec was read
-    monkeypatch.setattr(api_spec, "find_spec_path", lambda: None)
+def test_a_spec_method_without_a_handler_says_so(standin: SlackStandIn) -> None:
+    standin.methods["reactions.add"] = api_spec.MethodSpec(
+        "reactions.add", {"name": api_spec.Argument("name", "string", True)})
+    answer = api(standin, "reactions.add", name="eyes")
+    assert (answer.status_code, answer.json()["error"]) == (501, "not_implemented_in_standin")
+
+
+def test_the_vendored_spec_is_read_and_a_missing_one_is_an_error() -> None:
     methods = api_spec.load_methods()
-    assert "admin.apps.approve" not in methods
-    assert methods["chat.postMessage"] == {"channel"}
+    assert methods["chat.postMessage"].required == {"channel"}
+    assert "metadata" in methods["chat.postMessage"].arguments  # added to Slack's old file
+    assert methods["files.getUploadURLExternal"].required == {"filename", "length"}
+    assert methods["conversations.join"].scopes == ("channels:join",)
     with pytest.raises(FileNotFoundError):
         api_spec.load_methods(Path("/nonexistent/spec.json"))
 
@@ -228,10 +238,12 @@ def test_block_kit_limits(standin: SlackStandIn) -> None:
     assert post(text="x" * 40_001)["error"] == "msg_too_long"
 
     big_modal = {"type": "modal", "title": MODAL_TITLE, "blocks": [section("x")] * 101}
-    opened = api(standin, "views.open", trigger_id="t", view=json.dumps(big_modal)).json()
+    opened = api(standin, "views.open", trigger_id=mint_trigger_id(),
+                 view=json.dumps(big_modal)).json()
     assert opened["error"] == "invalid_arguments"
     long_title = {"type": "modal", "title": {"type": "plain_text", "text": "t" * 25}}
-    opened = api(standin, "views.open", trigger_id="t", view=json.dumps(long_title)).json()
+    opened = api(standin, "views.open", trigger_id=mint_trigger_id(),
+                 view=json.dumps(long_title)).json()
     assert opened["error"] == "invalid_arguments"
 
 

@@ -18,6 +18,7 @@ from bot.standin.server import SlackStandIn
 from bot.standin.signed_client import SignedSlackClient
 from reminders.clock import ManualClock
 from reminders.service import ReminderService
+from tests.support.world import team_channel
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-test-token-0001"
@@ -52,6 +53,7 @@ def running_bot(
 ) -> Iterator[RunningBot]:
     """Start the stand-in and the bot's HTTP server; stop both afterwards."""
     with SlackStandIn(team_id=TEAM) as standin:
+        team_channel(standin)
         settings = bot_settings(standin, database_url)
         runtime = build_runtime(settings, sessions, clock)
         app = runtime.app

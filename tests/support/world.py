@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.standin.server import SlackStandIn
 from storage.db import transaction
 from storage.models import Action, ActionStatus, Meeting, MeetingKind
 from storage.owners import OwnerRef, RoleOwner
@@ -60,3 +61,9 @@ class World:
     def status(self, ref: int) -> str:
         with transaction(self.sessions) as session:
             return str(session.query(Action).filter_by(team_id=TEAM, ref=ref).one().status)
+
+
+def team_channel(standin: SlackStandIn, channel_id: str = "C0TEAM") -> None:
+    """Create the public team channel and invite the bot, as the secretariat would."""
+    standin.add_channel(channel_id, "opcc-team", members=[SEC.user_id])
+    standin.invite(channel_id)
