@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import resource
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -18,6 +19,17 @@ HEALTH_PATH = "/healthz"
 # Slack's payloads are a few KiB; anything far larger is not from Slack.
 MAX_BODY_BYTES = 1024 * 1024
 SERVER_THREADS = 16
+# A public endpoint is reachable by anyone, signature or not. waitress holds a connection
+# without a thread until its request is whole, so idle ones are cheap: allow many, and
+# drop any that has been silent for a few seconds, so a crowd of slow or silent clients
+# (slowloris) can never use up the connections Slack's own requests need.
+CONNECTION_LIMIT = 4000
+IDLE_TIMEOUT_SECONDS = 10
+CLEANUP_INTERVAL_SECONDS = 2
+# Slack's headers are well under 4 KiB; 16 KiB is generous and far below waitress's 256.
+MAX_HEADER_BYTES = 16 * 1024
+# Queued connections the kernel holds before waitress accepts them.
+LISTEN_BACKLOG = 2048
 # Slack's rule: a request stamped more than five minutes from now, either way, is a replay.
 MAX_CLOCK_SKEW_SECONDS = 5 * 60
 
@@ -192,15 +204,34 @@ def make_server(
     app: SlackWsgiApp, host: str, port: int
 ) -> BaseWSGIServer | MultiSocketServer:
     """A waitress server, not yet running; ``.run()`` serves, ``.close()`` stops."""
+    _allow_descriptors(CONNECTION_LIMIT + 256)
     return waitress.create_server(
         app,
         host=host,
         port=port,
         threads=SERVER_THREADS,
         max_request_body_size=MAX_BODY_BYTES,
+        max_request_header_size=MAX_HEADER_BYTES,
+        connection_limit=CONNECTION_LIMIT,
+        channel_timeout=IDLE_TIMEOUT_SECONDS,
+        cleanup_interval=CLEANUP_INTERVAL_SECONDS,
+        backlog=LISTEN_BACKLOG,
+        # poll() has no limit on descriptor numbers; select() stops at 1,024.
+        asyncore_use_poll=True,
         ident="actionlog",
         clear_untrusted_proxy_headers=True,
     )
+
+
+def _allow_descriptors(wanted: int) -> None:
+    """Raise this process's open-file limit towards ``wanted``, within the hard limit.
+
+    Many systems start processes at 1,024, fewer than the connections the server allows.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 def stop_server(server: BaseWSGIServer | MultiSocketServer) -> None:
