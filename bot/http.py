@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import resource
 import time
 from collections.abc import Callable, Iterable
@@ -38,6 +39,13 @@ OBJECT_FIELDS = ("event", "view", "container", "message", "state")
 OBJECT_OR_ID_FIELDS = ("user", "team", "channel", "enterprise")
 # Fields Slack sends as lists of objects.
 LIST_FIELDS = ("actions", "authorizations")
+# Ids of who sent a request, where Slack puts them. Slack's ids are short; the columns
+# that hold them are 32 characters, so a longer one can only be forged.
+ID_FIELDS = ("team_id", "user_id", "enterprise_id", "channel_id")
+ID_OBJECTS = ("team", "user", "enterprise", "channel")
+SLACK_ID = re.compile(r"[A-Za-z0-9_.-]{1,32}")
+# Slack's payloads nest a dozen levels at most; far deeper is an attack on the parsers.
+MAX_NESTING = 64
 
 log = logging.getLogger("actionlog.http")
 
@@ -98,9 +106,10 @@ class SlackWsgiApp:
             return 401, {"content-type": "text/plain"}, b"Unauthorized"
         try:
             request = BoltRequest(body=text, query=environ.get("QUERY_STRING"), headers=headers)
-        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError):
             # Building the request only parses the body (json.JSONDecodeError is a
-            # ValueError); it fails like this on valid JSON that is not an object.
+            # ValueError); it fails like this on valid JSON that is not an object, and
+            # with RecursionError on JSON nested thousands deep.
             return 400, {"content-type": "text/plain"}, b"Bad Request"
         if not _shaped_like_slack(request.body):
             return 400, {"content-type": "text/plain"}, b"Bad Request"
@@ -141,9 +150,10 @@ def _fresh(headers: dict[str, str]) -> bool:
     as far as the parser, whatever Bolt's own check does."""
     try:
         stamp = int(headers.get("x-slack-request-timestamp", ""))
-    except ValueError:
+        # A stamp of hundreds of digits is a valid int but overflows the float maths.
+        return abs(time.time() - stamp) <= MAX_CLOCK_SKEW_SECONDS
+    except (ValueError, OverflowError):
         return False
-    return abs(time.time() - stamp) <= MAX_CLOCK_SKEW_SECONDS
 
 
 def _shaped_like_slack(body: Any) -> bool:
@@ -152,7 +162,9 @@ def _shaped_like_slack(body: Any) -> bool:
     Bolt's listeners, and our own, read these fields without checking; valid JSON of the
     wrong shape (an ``event`` that is a list, say) would otherwise fail there with a 500.
     """
-    if not isinstance(body, dict):
+    if not isinstance(body, dict) or not _nested_within(body, MAX_NESTING):
+        return False
+    if not _ids_well_formed(body):
         return False
     for name in OBJECT_FIELDS:
         if not isinstance(body.get(name), dict | None):
@@ -167,6 +179,32 @@ def _shaped_like_slack(body: Any) -> bool:
         ):
             return False
     return True
+
+
+def _nested_within(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests no deeper than ``limit`` (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return False
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return True
+
+
+def _ids_well_formed(body: dict[str, Any]) -> bool:
+    """Whether every id naming the sender, their team and channel looks like Slack's."""
+    ids = [body.get(name) for name in ID_FIELDS]
+    for name in ID_OBJECTS:
+        value = body.get(name)
+        ids += [value.get("id"), value.get("team_id")] if isinstance(value, dict) else [value]
+    return all(
+        value is None or (isinstance(value, str) and SLACK_ID.fullmatch(value))
+        for value in ids
+    )
 
 
 def _describe(request: BoltRequest) -> dict[str, Any]:

@@ -65,7 +65,8 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
             parsed = exc
         if isinstance(parsed, c.OpenForm):
             # The form opens here, not on the backlog: its trigger expires in 3 seconds.
-            open_record_form(client, deps, command["trigger_id"], command["team_id"])
+            open_record_form(client, deps, command["trigger_id"], command["team_id"],
+                             command["user_id"])
             return
         queued = deps.backlog.submit(
             "/actions",

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
 from bot import commands
 from bot.directory import SlackDirectory
 from bot.ids import BlockId, CallbackId
 from bot.listeners.submissions import Submission, SubmissionRunner
+from bot.open_form import open_form
 from bot.parsing import commands as c
 from bot.render.forms import NEXT_MEETING, record_action_form
 from storage.db import transaction
@@ -26,18 +28,21 @@ if TYPE_CHECKING:
 
 
 def open_record_form(
-    client: WebClient, deps: Deps, trigger_id: str, team_id: str, initial_text: str = ""
+    client: WebClient, deps: Deps, trigger_id: str, team_id: str, user_id: str,
+    initial_text: str = "",
 ) -> None:
-    now = deps.clock.now()
-    with transaction(deps.sessions) as session:
-        workspace.get_settings(session, team_id=team_id, now=now)
-        codes = [r.code for r in roles.list_roles(session, team_id=team_id)]
-        recent, upcoming = meetings.list_meetings(session, team_id=team_id, now=now)
-        view = record_action_form(
-            role_codes=codes, upcoming=upcoming, recent=recent, zone=deps.timezone,
-            initial_text=initial_text,
-        )
-    client.views_open(trigger_id=trigger_id, view=view)
+    def build() -> View:
+        now = deps.clock.now()
+        with transaction(deps.sessions) as session:
+            workspace.get_settings(session, team_id=team_id, now=now)
+            codes = [r.code for r in roles.list_roles(session, team_id=team_id)]
+            recent, upcoming = meetings.list_meetings(session, team_id=team_id, now=now)
+            return record_action_form(
+                role_codes=codes, upcoming=upcoming, recent=recent, zone=deps.timezone,
+                initial_text=initial_text,
+            )
+
+    open_form(client, trigger_id, user_id, build)
 
 
 def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefresher) -> None:
@@ -47,7 +52,8 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
     def on_record_shortcut(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
         ack()
         text = (shortcut.get("message") or {}).get("text", "")
-        open_record_form(client, deps, shortcut["trigger_id"], shortcut["team"]["id"], text)
+        open_record_form(client, deps, shortcut["trigger_id"], shortcut["team"]["id"],
+                         shortcut["user"]["id"], text)
 
     @app.view(CallbackId.RECORD_ACTION)
     def on_record_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
@@ -124,7 +130,8 @@ def _ref_of(view: dict[str, Any]) -> int | None:
     """The action reference the form was opened for, kept in its private metadata."""
     try:
         ref = int(json.loads(view.get("private_metadata") or "{}")["ref"])
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
+        # OverflowError: {"ref": 1e400} reads as infinity, which int() refuses.
         return None
     return ref if 1 <= ref <= c.MAX_REF else None
 

@@ -38,7 +38,8 @@ from bot.standin.triggers import TriggerLedger
 # errors Slack returns with HTTP 200, a 429 with Retry-After, 5xx answers, a request that
 # hangs then fails, and a connection closed without an answer.
 ERROR_FAULTS = frozenset({"user_not_found", "channel_not_found", "not_in_channel",
-                          "token_revoked", "invalid_auth", "account_inactive", "missing_scope"})
+                          "token_revoked", "invalid_auth", "account_inactive", "missing_scope",
+                          "expired_trigger_id"})
 FAULTS = ERROR_FAULTS | {"ratelimited", "server_error", "service_unavailable", "hang", "dropped"}
 # https://api.slack.com/interactivity/handling#message_responses: a response_url can be
 # used up to five times within 30 minutes.
