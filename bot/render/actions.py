@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.ids import ActionId
-from bot.render.common import Reply, context, divider, escape, header, section
+from bot.render.common import Reply, clip, context, divider, header, inline, section
 from bot.render.words import (
     due_words,
     meeting_words,
@@ -28,26 +28,23 @@ def action_line(action: ActionView, now: datetime, zone: ZoneInfo) -> str:
     """One action as list lines: ref, text, owners, due, status with RAG, latest update."""
     rag = rag_for(action, now, zone)
     lines = [
-        f"*{action.ref_label}* {escape(action.text)}",
+        f"*{action.ref_label}* {inline(action.text)}",
         f"{owners_words(action)} · due {due_words(action)} · {status_words(action, rag)}",
     ]
     if action.latest_note:
-        note = escape(action.latest_note)
-        if len(note) > LATEST_NOTE_PREVIEW:
-            note = note[:LATEST_NOTE_PREVIEW] + "…"
-        lines.append(f"_Latest:_ {note}")
+        lines.append(f"_Latest:_ {clip(inline(action.latest_note), LATEST_NOTE_PREVIEW)}")
     return "\n".join(lines)
 
 
 def render_recorded(action: ActionView) -> Reply:
     due = due_words(action)
-    item = f" (item {escape(action.agenda_item)})" if action.agenda_item else ""
+    item = f" (item {inline(action.agenda_item)})" if action.agenda_item else ""
     source = (
         f" from {meeting_words(action.source_meeting)}" if action.source_meeting else ""
     )
     text = (
         f":white_check_mark: Recorded *{action.ref_label}*{item}{source}: "
-        f"{owners_words(action)} to {escape(action.text)}. Due {due}."
+        f"{owners_words(action)} to {inline(action.text)}. Due {due}."
     )
     return Reply(text=text, blocks=[section(text)])
 
@@ -93,14 +90,14 @@ def render_show(
         action_line(action, now, zone),
         f"Recorded by <@{action.created_by}> on {time_words(action.created_at, zone)}"
         + (f" from {meeting_words(action.source_meeting)}" if action.source_meeting else "")
-        + (f", agenda item {escape(action.agenda_item)}" if action.agenda_item else ""),
+        + (f", agenda item {inline(action.agenda_item)}" if action.agenda_item else ""),
     ]
     blocks: list[Block] = [header(f"{action.ref_label}"), section("\n".join(details)), divider()]
     history_lines = [_event_line(e, zone) for e in events]
     # Keep within the 50-block limit by packing history lines into few sections.
     chunk: list[str] = []
     for line in history_lines:
-        if sum(len(x) + 1 for x in chunk) + len(line) > 2800:
+        if chunk and sum(len(x) + 1 for x in chunk) + len(line) > 2800:
             blocks.append(section("\n".join(chunk)))
             chunk = []
         chunk.append(line)
@@ -109,7 +106,7 @@ def render_show(
     if len(blocks) > 50:
         dropped = len(blocks) - 49
         blocks = blocks[:49] + [context(f"{dropped} older history sections not shown.")]
-    return Reply(text=f"{action.ref_label}: {escape(action.text)}", blocks=blocks)
+    return Reply(text=f"{action.ref_label}: {inline(action.text)}", blocks=blocks)
 
 
 _EVENT_WORDS = {
@@ -129,7 +126,7 @@ def _event_line(event: ActionEvent, zone: ZoneInfo) -> str:
     if change:
         line += f": {change}"
     if event.note:
-        line += f" — “{escape(event.note)}”"
+        line += f" — “{inline(event.note)}”"
     return line
 
 
@@ -152,8 +149,8 @@ def _value(value: object) -> str:
     if value is None:
         return "none"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value).replace("_", " ")
+        return inline(", ".join(str(v) for v in value))
+    return inline(str(value).replace("_", " "))
 
 
 def owner_buttons(action: ActionView) -> ActionsBlock:

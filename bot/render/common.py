@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,11 +38,30 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def inline(text: str) -> str:
+    """User text for one line of mrkdwn: line breaks and runs of spaces become one space
+    (a line break could fake another list entry), then escaped."""
+    return escape(" ".join(text.split()))
+
+
+# Where a clip may not fall: inside an entity (``&amp;``) or a Slack token (``<@U…>``).
+_LONGEST_ENTITY = len("&amp;")
+_TOKEN_START = re.compile(r"<(?:[@#!]|https?:|mailto:)")
+
+
 def clip(text: str, limit: int) -> str:
-    """Shorten text to fit a Slack limit, saying that it was shortened."""
+    """Shorten text to fit a Slack limit, saying that it was shortened; never cuts an
+    entity or a mention or link in half."""
     if len(text) <= limit:
         return text
-    return text[: limit - 1] + "…"
+    cut = text[: limit - 1]
+    amp = cut.rfind("&", max(0, len(cut) - _LONGEST_ENTITY + 1))
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    angle = cut.rfind("<")
+    if angle != -1 and ">" not in cut[angle:] and _TOKEN_START.match(cut, angle):
+        cut = cut[:angle]
+    return cut + "…"
 
 
 def section(mrkdwn: str) -> SectionBlock:

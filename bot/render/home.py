@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.render.actions import action_line, owner_buttons
-from bot.render.common import VIEW_BLOCK_LIMIT, context, divider, header, section
+from bot.render.common import VIEW_BLOCK_LIMIT, context, divider, header, inline, section
 from bot.render.words import STATUS_LABELS, meeting_words, time_words
 from reminders.rag import is_overdue
 from storage.models import ActionStatus
@@ -32,7 +32,7 @@ def render_home(
     """``team`` is given only to the secretariat."""
     blocks: list[Block] = [header("Action Log")]
     if next_meeting:
-        venue = f", {next_meeting.venue}" if next_meeting.venue else ""
+        venue = f", {inline(next_meeting.venue)}" if next_meeting.venue else ""
         words = meeting_words(next_meeting)
         blocks.append(section(
             f":calendar: *Next meeting:* {words[4:] if words.startswith('the ') else words}, "

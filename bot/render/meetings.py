@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from bot.render.common import Reply, escape, section
+from bot.render.common import Reply, inline, section
 from bot.render.words import meeting_words, time_words
 from storage.models import Meeting, Role, WorkspaceSettings
 from storage.views import meeting_view
 
 
 def _meeting_line(meeting: Meeting, zone: ZoneInfo) -> str:
-    venue = f", {escape(meeting.venue)}" if meeting.venue else ""
+    venue = f", {inline(meeting.venue)}" if meeting.venue else ""
     words = meeting_words(meeting_view(meeting))  # type: ignore[arg-type]
     return f"• {time_words(meeting.starts_at, zone)}: {words[0].upper()}{words[1:]}{venue}"
 

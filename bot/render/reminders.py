@@ -16,9 +16,10 @@ from bot.render.common import (
     MESSAGE_BLOCK_LIMIT,
     SECTION_TEXT_LIMIT,
     Reply,
+    clip,
     context,
-    escape,
     header,
+    inline,
     section,
 )
 from bot.render.words import (
@@ -77,13 +78,13 @@ def render_owner_reminder(reminder: OwnerReminder, now: datetime, zone: ZoneInfo
     if fixed + 2 * total > MESSAGE_BLOCK_LIMIT:
         shown = (MESSAGE_BLOCK_LIMIT - fixed - 1) // 2
     for action in actions[:shown]:
-        blocks.append(section(_fit(action_line(action, now, zone), SECTION_TEXT_LIMIT)))
+        blocks.append(section(clip(action_line(action, now, zone), SECTION_TEXT_LIMIT)))
         blocks.append(reminder_buttons(action))
     if actions:
         blocks.append(footer)
     if shown < total:
         blocks.append(context(f"{total - shown} more not shown: see `/actions list mine`"))
-    return Reply(text=_fit(intro, SECTION_TEXT_LIMIT), blocks=blocks)
+    return Reply(text=clip(intro, SECTION_TEXT_LIMIT), blocks=blocks)
 
 
 def reminder_buttons(action: ActionView) -> ActionsBlock:
@@ -126,7 +127,7 @@ def render_unreachable_report(report: UnreachableReport, now: datetime, zone: Zo
                 "see `/actions roles` and `/actions list`."
             )
         )
-    return Reply(text=_fit(text, SECTION_TEXT_LIMIT), blocks=blocks)
+    return Reply(text=clip(text, SECTION_TEXT_LIMIT), blocks=blocks)
 
 
 def _unreachable_entry(item: Unreachable) -> str:
@@ -154,10 +155,10 @@ def render_meeting_summary(summary: MeetingSummary, now: datetime, zone: ZoneInf
     title = f"Matters arising: {_meeting_name(summary.meeting)} — {when}"
     groups = [(label, getattr(summary, name)) for label, name in _GROUPS]
     counts = " · ".join(f"{label}: {len(items)}" for label, items in groups)
-    blocks: list[Block] = [header(_fit(title, HEADER_TEXT_LIMIT))]
+    blocks: list[Block] = [header(clip(title, HEADER_TEXT_LIMIT))]
     if not any(items for _, items in groups):
         blocks.append(section("No outstanding actions for this meeting."))
-        text = _fit(f"{title}. No outstanding actions for this meeting.", SECTION_TEXT_LIMIT)
+        text = clip(f"{title}. No outstanding actions for this meeting.", SECTION_TEXT_LIMIT)
         return Reply(text=text, blocks=blocks)
     blocks.append(context(f"{counts} · Prepared {time_words(summary.generated_at, zone)}"))
     room = MESSAGE_BLOCK_LIMIT - len(blocks) - 1
@@ -179,7 +180,7 @@ def render_meeting_summary(summary: MeetingSummary, now: datetime, zone: ZoneInf
         blocks.append(
             context(f"Not shown for lack of space: {'; '.join(not_shown)}. See `/actions list`.")
         )
-    return Reply(text=_fit(f"{title}. {counts}.", SECTION_TEXT_LIMIT), blocks=blocks)
+    return Reply(text=clip(f"{title}. {counts}.", SECTION_TEXT_LIMIT), blocks=blocks)
 
 
 def _under_heading(heading: str, entries: Iterator[str]) -> Iterator[str]:
@@ -238,7 +239,7 @@ def render_weekly_digest(digest: WeeklyDigest, now: datetime, zone: ZoneInfo) ->
     owners = [o for o in digest.owners if any(getattr(o, name) for _, name in _PARTS)]
     if not owners:
         blocks.append(section("Nothing new, finished, overdue or due this week."))
-        return Reply(text=_fit(text, SECTION_TEXT_LIMIT), blocks=blocks)
+        return Reply(text=clip(text, SECTION_TEXT_LIMIT), blocks=blocks)
     blocks.append(context(" · ".join(t[0].upper() + t[1:] for t in totals)))
     entries: list[str] = []
     owner_of_entry: list[int] = []
@@ -259,7 +260,7 @@ def render_weekly_digest(digest: WeeklyDigest, now: datetime, zone: ZoneInfo) ->
                 f"({_plural(len(refs), 'action')}): see `/actions list <owner>`."
             )
         )
-    return Reply(text=_fit(text, SECTION_TEXT_LIMIT), blocks=blocks)
+    return Reply(text=clip(text, SECTION_TEXT_LIMIT), blocks=blocks)
 
 
 def _digest_entries(owner: DigestOwner) -> list[str]:
@@ -291,11 +292,11 @@ def render_more_time_request(request: MoreTimeRequest, now: datetime, zone: Zone
     agree = f"Nothing has changed; to agree, type `/actions due {ref} {request.new_date:%d/%m/%Y}`."
     status = status_words(action, rag_for(action, now, zone))
     blocks: list[Block] = [
-        section(_fit(asked, SECTION_TEXT_LIMIT)),
+        section(clip(asked, SECTION_TEXT_LIMIT)),
         section(agree),
         context(f"{ref}: {owners_words(action)} · {status}"),
     ]
-    return Reply(text=_fit(f"{asked}\n{agree}", SECTION_TEXT_LIMIT), blocks=blocks)
+    return Reply(text=clip(f"{asked}\n{agree}", SECTION_TEXT_LIMIT), blocks=blocks)
 
 
 def render_failure_report(report: FailureReport) -> Reply:
@@ -349,7 +350,7 @@ def _pack(entries: Iterable[str], room: int, limit: int = PACK_LIMIT) -> tuple[l
     chunks: list[str] = []
     placed = 0
     for entry in entries:
-        entry = _fit(entry, limit)
+        entry = clip(entry, limit)
         if chunks and len(chunks[-1]) + 1 + len(entry) <= limit:
             chunks[-1] += "\n" + entry
         elif len(chunks) < room:
@@ -374,21 +375,7 @@ def _meeting_name(meeting: MeetingView) -> str:
 
 def _short(text: str, limit: int) -> str:
     """User text on one line, escaped and clipped to ``limit`` characters."""
-    return _fit(escape(" ".join(text.split())), limit)
-
-
-def _fit(text: str, limit: int) -> str:
-    """Clip escaped mrkdwn without cutting an entity (``&lt;``) or a mention in half."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    amp = cut.rfind("&")
-    if amp != -1 and ";" not in cut[amp:]:
-        cut = cut[:amp]
-    angle = cut.rfind("<")
-    if angle != -1 and ">" not in cut[angle:]:
-        cut = cut[:angle]
-    return cut + "…"
+    return clip(inline(text), limit)
 
 
 def _plural(count: int, word: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.render.common import escape
+from bot.render.common import inline
 from reminders.rag import RAG_EMOJI, Rag
 from storage.models import ActionStatus, MeetingKind
 from storage.views import ActionView, MeetingView, OwnerView
@@ -42,7 +42,7 @@ def meeting_words(meeting: MeetingView) -> str:
     """``the Thematic meeting on Covid-19`` or ``the Monthly assurance meeting``."""
     kind = MeetingKind(meeting.kind)
     label = KIND_LABELS[kind]
-    title = escape(meeting.title)
+    title = inline(meeting.title)
     if title.casefold() in (f"{label} meeting".casefold(), label.casefold(), ""):
         return f"the {label} meeting"
     if kind == MeetingKind.THEMATIC:
