@@ -21,7 +21,7 @@ from reminders.messages import MoreTimeRequest
 from storage.db import read_transaction, transaction
 from storage.due import DueSpec
 from storage.errors import NotFound, PermissionDenied
-from storage.models import ActionStatus, Meeting
+from storage.models import ActionStatus, Meeting, WorkspaceSettings
 from storage.owners import OwnerRef, UserOwner
 from storage.services import actions, listing, meetings, people, roles, workspace
 from storage.services.due import NO_NEXT_MEETING, resolve_due
@@ -40,6 +40,9 @@ class Request:
     user_id: str
     deps: Deps
     directory: SlackDirectory
+    # Whether the requester is in the secretariat's Slack user group: asked of Slack
+    # before any transaction opens (see run), never inside one.
+    in_secretariat_group: bool = False
 
     @property
     def now(self) -> datetime:
@@ -84,6 +87,10 @@ def run(command: c.Command, request: Request) -> Outcome:
     # all; it comes first so a deactivated person cannot even become the first secretariat.
     if request.directory.is_deactivated(request.user_id):
         raise PermissionDenied(DEACTIVATED)
+    # Everything Slack must tell us is asked now, before a transaction opens: a call
+    # inside one (or its wait on a 429) would hold the database for everyone else.
+    request.directory.check_people(_people_named(command))
+    request.in_secretariat_group = _in_secretariat_group(request)
     if isinstance(command, READS):
         with read_transaction(request.deps.sessions) as session:
             if workspace.is_set_up(session, team_id=request.team_id):
@@ -97,6 +104,24 @@ def run(command: c.Command, request: Request) -> Outcome:
         outcome.reply.blocks.append(context(FIRST_SECRETARIAT))
         outcome.reply.text += "\n" + FIRST_SECRETARIAT
     return outcome
+
+
+def _people_named(command: Any) -> list[str]:
+    """The people a command would record (as owners, role holders or secretariat)."""
+    owners = getattr(command, "owners", None)
+    if owners is not None:
+        return [o.user_id for o in owners if isinstance(o, UserOwner)]
+    if isinstance(command, c.SetRole | c.AddSecretariat) and command.user_id:
+        return [command.user_id]
+    return []
+
+
+def _in_secretariat_group(request: Request) -> bool:
+    """Whether the requester is in the workspace's secretariat user group, if it has one."""
+    with read_transaction(request.deps.sessions) as session:
+        settings = session.get(WorkspaceSettings, request.team_id)
+        group = settings.secretariat_usergroup_id if settings else None
+    return request.directory.in_group(group, request.user_id)
 
 
 # Commands that only read, once the workspace exists (so no first-use setup is needed).
@@ -117,13 +142,8 @@ FIRST_SECRETARIAT = (
 
 def actor_for(session: Session, request: Request) -> Actor:
     """The requester, with their membership of the secretariat's user group."""
-    settings = workspace.get_settings(session, team_id=request.team_id, now=request.now)
-    return Actor(
-        request.user_id,
-        in_secretariat_group=request.directory.in_group(
-            settings.secretariat_usergroup_id, request.user_id
-        ),
-    )
+    workspace.get_settings(session, team_id=request.team_id, now=request.now)
+    return Actor(request.user_id, in_secretariat_group=request.in_secretariat_group)
 
 
 def _view(session: Session, request: Request, action: Any):  # type: ignore[no-untyped-def]
@@ -136,10 +156,6 @@ def _people_affected(session: Session, request: Request, action: Any) -> set[str
     return {o.user_id for o in view.owners if o.user_id} | {request.user_id}
 
 
-def _check_owners(request: Request, owners: tuple[OwnerRef, ...]) -> None:
-    request.directory.check_people(o.user_id for o in owners if isinstance(o, UserOwner))
-
-
 # -- handlers ---------------------------------------------------------------------------
 
 
@@ -148,7 +164,6 @@ def _help(command: c.Help, request: Request, session: Session) -> Outcome:
 
 
 def _add(command: c.AddAction | RecordFromForm, request: Request, session: Session) -> Outcome:
-    _check_owners(request, command.owners)
     zone = request.deps.timezone
     due = resolve_due(session, team_id=request.team_id, spec=command.due, now=request.now,
                       zone=zone)
@@ -223,7 +238,6 @@ def _revise_due(command: c.ReviseDue, request: Request, session: Session) -> Out
 def _assign(command: c.AssignAction, request: Request, session: Session) -> Outcome:
     action = actions.get_action(session, team_id=request.team_id, ref=command.ref)
     before = _people_affected(session, request, action)
-    _check_owners(request, command.owners)
     actions.reassign(session, team_id=request.team_id, actor=actor_for(session, request),
                      action=action, owners=command.owners, now=request.now)
     outcome = _changed(session, request, action, f"{_ref(action)} reassigned.")
@@ -303,8 +317,6 @@ def _list_meetings(command: c.MeetingList, request: Request, session: Session) -
 
 def _set_role(command: c.SetRole, request: Request, session: Session) -> Outcome:
     workspace.get_settings(session, team_id=request.team_id, now=request.now)
-    if command.user_id:
-        request.directory.check_people([command.user_id])
     role, previous = roles.set_role_holder(
         session, team_id=request.team_id, actor=actor_for(session, request), code=command.code,
         user_id=command.user_id, now=request.now,
@@ -320,7 +332,6 @@ def _list_roles(command: c.ListRoles, request: Request, session: Session) -> Out
 
 def _add_secretariat(command: c.AddSecretariat, request: Request, session: Session) -> Outcome:
     workspace.get_settings(session, team_id=request.team_id, now=request.now)
-    request.directory.check_people([command.user_id])
     added = people.add_secretariat_member(
         session, team_id=request.team_id, actor=actor_for(session, request),
         user_id=command.user_id, now=request.now,

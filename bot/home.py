@@ -36,7 +36,9 @@ class HomeRefresher:
         with read_transaction(deps.sessions) as session:
             settings = session.get(WorkspaceSettings, team_id)
             group = settings.secretariat_usergroup_id if settings else None
-            actor = Actor(user_id, self._directory.in_group(group, user_id))
+        # Slack is asked between transactions, never inside one.
+        actor = Actor(user_id, self._directory.in_group(group, user_id))
+        with read_transaction(deps.sessions) as session:
             data = home.home_data(
                 session, team_id=team_id, actor=actor, now=now, zone=deps.timezone
             )
