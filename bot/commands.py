@@ -89,7 +89,11 @@ def run(command: c.Command, request: Request) -> Outcome:
         raise PermissionDenied(DEACTIVATED)
     # Everything Slack must tell us is asked now, before a transaction opens: a call
     # inside one (or its wait on a 429) would hold the database for everyone else.
-    request.directory.check_people(_people_named(command))
+    owners = getattr(command, "owners", None)
+    if owners is not None:
+        actions.check_owner_count(owners)  # before one Slack lookup per owner
+    request.directory.check_people(_people_named(command), team_id=request.team_id,
+                                   requester_id=request.user_id)
     request.in_secretariat_group = _in_secretariat_group(request)
     if isinstance(command, READS):
         with read_transaction(request.deps.sessions) as session:

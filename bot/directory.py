@@ -28,9 +28,12 @@ class SlackDirectory:
         self._users: dict[str, tuple[float, dict | None]] = {}
         self._groups: dict[str, tuple[float, frozenset[str]]] = {}
 
-    def check_people(self, user_ids: Iterable[str]) -> None:
-        """Raise PersonProblem for a bot, a deactivated or an unknown user."""
-        for user_id in user_ids:
+    def check_people(self, user_ids: Iterable[str], *, team_id: str,
+                     requester_id: str) -> None:
+        """Raise PersonProblem for a bot, a deactivated or an unknown user, or one from
+        another workspace (Slack Connect shows them too) outside the requester's
+        Enterprise Grid org. Each person is looked up once."""
+        for user_id in dict.fromkeys(user_ids):
             user = self._user(user_id)
             if user is None:
                 # Not a mention: the id is whatever was typed, and may not be a person at all.
@@ -42,6 +45,21 @@ class SlackDirectory:
                 )
             if user.get("is_bot") or user.get("id") == "USLACKBOT":
                 raise PersonProblem(f"<@{user_id}> is a bot; actions need a person or a role.")
+            if not self._same_workspace(user, team_id, requester_id):
+                raise PersonProblem(
+                    f"<@{user_id}> is not a member of this workspace, so they can't be named "
+                    "here. Name a role or someone from this workspace."
+                )
+
+    def _same_workspace(self, user: dict, team_id: str, requester_id: str) -> bool:
+        """Whether the person belongs to this workspace or to the requester's Grid org."""
+        if user.get("team_id") == team_id:
+            return True
+        enterprise = _enterprise_of(user)
+        if enterprise is None:
+            return False
+        requester = self._user(requester_id)
+        return requester is not None and _enterprise_of(requester) == enterprise
 
     def is_deactivated(self, user_id: str) -> bool:
         """Whether Slack says this person's account has been deactivated.
@@ -92,3 +110,9 @@ class SlackDirectory:
         with self._lock:
             self._users[user_id] = (now, user)
         return user
+
+
+def _enterprise_of(user: dict) -> str | None:
+    """The Enterprise Grid org a user belongs to, if any (users.info's enterprise_user)."""
+    grid = user.get("enterprise_user")
+    return grid.get("enterprise_id") or None if isinstance(grid, dict) else None

@@ -104,6 +104,8 @@ class _User:
     is_bot: bool
     deleted: bool
     tz: str
+    team_id: str | None = None  # None: this workspace; else another (Slack Connect)
+    enterprise_id: str | None = None  # set for an Enterprise Grid member
 
 
 class _Bucket:
@@ -330,11 +332,15 @@ class SlackStandIn:
 
     def add_user(
         self, user_id: str, name: str, *, real_name: str | None = None, is_bot: bool = False,
-        deleted: bool = False, tz: str = "Europe/London",
+        deleted: bool = False, tz: str = "Europe/London", team_id: str | None = None,
+        enterprise_id: str | None = None,
     ) -> None:
-        """Add or replace a workspace member."""
+        """Add or replace a member: of this workspace, or with ``team_id`` of another one
+        that Slack still shows (a Slack Connect partner, or another workspace of the same
+        Enterprise Grid org when ``enterprise_id`` is given)."""
         with self._lock:
-            self._users[user_id] = _User(user_id, name, real_name or name, is_bot, deleted, tz)
+            self._users[user_id] = _User(user_id, name, real_name or name, is_bot, deleted, tz,
+                                         team_id, enterprise_id)
 
     def add_usergroup(self, group_id: str, user_ids: Iterable[str], *,
                       handle: str | None = None, name: str | None = None) -> None:
@@ -724,13 +730,18 @@ class SlackStandIn:
         return message
 
     def _user_json(self, user: _User) -> dict[str, Any]:
+        team_id = user.team_id or self.team_id
+        grid = ({"enterprise_user": {"id": user.user_id, "enterprise_id": user.enterprise_id,
+                                     "enterprise_name": "Grid", "teams": [team_id]}}
+                if user.enterprise_id else {})
         return {
-            "id": user.user_id, "team_id": self.team_id, "name": user.name,
+            **grid,
+            "id": user.user_id, "team_id": team_id, "name": user.name,
             "real_name": user.real_name, "deleted": user.deleted, "is_bot": user.is_bot,
             "is_admin": False, "is_app_user": False, **_tz_fields(user.tz),
             "profile": {"real_name": user.real_name, "display_name": user.name,
                         "real_name_normalized": user.real_name,
-                        "display_name_normalized": user.name, "team": self.team_id},
+                        "display_name_normalized": user.name, "team": team_id},
         }
 
     # -- method handlers ---------------------------------------------------------------------

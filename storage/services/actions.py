@@ -29,6 +29,8 @@ TEXT_LIMIT = 3000
 NOTE_LIMIT = 3000
 AGENDA_ITEM_LIMIT = 40  # the actions.agenda_item column
 DUPLICATE_WINDOW = timedelta(minutes=1)
+# Plenty for a meeting action; each owner costs a Slack lookup and a Home tab to refresh.
+MAX_OWNERS = 20
 
 REOPENABLE = (ActionStatus.COMPLETE, ActionStatus.CLOSED, ActionStatus.DROPPED)
 
@@ -41,6 +43,16 @@ OWNER_TRANSITIONS: dict[str, tuple[ActionStatus, ...]] = {
 
 def format_ref(ref: int) -> str:
     return f"A-{ref}"
+
+
+def check_owner_count(owners: Sequence[OwnerRef]) -> None:
+    """Refuse more than MAX_OWNERS different owners, saying how many were named."""
+    count = len(_unique(owners))
+    if count > MAX_OWNERS:
+        raise InvalidChange(
+            f"An action can have at most {MAX_OWNERS} owners, and this names {count}. "
+            "Name a role, or split it into several actions."
+        )
 
 
 def get_action(session: Session, *, team_id: str, ref: int) -> Action:
@@ -71,6 +83,7 @@ def record_action(
     owners = _unique(owners)
     if not owners:
         raise InvalidChange("An action needs at least one owner: a person or a role.")
+    check_owner_count(owners)
     _check_roles_known(session, team_id=team_id, owners=owners)
     _refuse_duplicate(session, team_id=team_id, text=text, owners=owners, now=now)
     action = Action(
@@ -210,6 +223,7 @@ def reassign(
     owners = _unique(owners)
     if not owners:
         raise InvalidChange("Name at least one new owner: a person or a role.")
+    check_owner_count(owners)
     _check_roles_known(session, team_id=team_id, owners=owners)
     before = snapshot(action)
     action.owners.clear()
