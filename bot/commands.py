@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
@@ -60,13 +60,8 @@ class RecordFromForm:
     source_meeting_id: int | None
 
 
-@dataclass(frozen=True)
-class RequestMoreTime:
-    """From the "Need more time" form: a new date and a reason, for the secretariat."""
-
-    ref: int
-    new_date: date
-    reason: str
+# From the "Need more time" form or `/actions more-time`: a new date and a reason.
+RequestMoreTime = c.RequestMoreTime
 
 
 @dataclass
@@ -206,6 +201,38 @@ def _status_change(to: ActionStatus, verb: str) -> Callable[..., Outcome]:
     return handle
 
 
+def _several(command: c.Several, request: Request, session: Session) -> Outcome:
+    """The same change to several actions in one transaction: all of them or none."""
+    outcomes = [HANDLERS[type(each)](each, request, session) for each in command.commands]
+    refs = [actions.format_ref(each.ref) for each in command.commands]
+    verb = _SEVERAL_VERBS[type(command.commands[0])]
+    what = f":white_check_mark: {_and_list(refs)} {verb}."
+    blocks: list[Any] = [section(what)]
+    lines = [line for o in outcomes for b in o.reply.blocks[1:] for line in _context_texts(b)]
+    blocks += [context(line) for line in lines]
+    changed = set().union(*(o.changed_for for o in outcomes))
+    return Outcome(Reply(text=what, blocks=blocks), changed)
+
+
+_SEVERAL_VERBS: dict[type, str] = {
+    c.StartAction: "marked in progress",
+    c.DoneAction: "marked complete; they await closure by the secretariat",
+    c.CloseAction: "closed",
+    c.ReopenAction: "reopened",
+    c.DropAction: "dropped",
+}
+
+
+def _and_list(words: list[str]) -> str:
+    """``A-2, A-3 and A-5``."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _context_texts(block: Any) -> list[str]:
+    return [element.text for element in getattr(block, "elements", []) or []
+            if hasattr(element, "text")]
+
+
 def _changed(session: Session, request: Request, action: Any, what: str) -> Outcome:
     view = _view(session, request, action)
     reply = render.render_changed(view, what, request.now, request.deps.timezone)
@@ -289,6 +316,14 @@ def _list_words(which: listing.ListFilter) -> str:
             return "list next"
         case listing.AtMeeting(on=day):
             return f"list meeting {day:%d/%m/%Y}"
+        case listing.Closed():
+            return "list closed"
+        case listing.Everything():
+            return "list all"
+        case listing.AtItem(item=item):
+            return f"list item {item}"
+        case listing.NoDate():
+            return "list no date"
     return "list"
 
 
@@ -419,6 +454,7 @@ HANDLERS: dict[type, Callable[..., Outcome]] = {
     c.CloseAction: _status_change(ActionStatus.CLOSED, "closed"),
     c.DropAction: _status_change(ActionStatus.DROPPED, "dropped"),
     c.ReopenAction: _reopen,
+    c.Several: _several,
     c.ReviseDue: _revise_due,
     c.AssignAction: _assign,
     c.ShowAction: _show,

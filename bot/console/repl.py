@@ -244,6 +244,11 @@ class Console:
 
     def demo(self, _: str) -> None:
         """Load the demo through real /actions commands, so it exercises the app."""
+        if self.bot.has_actions():
+            # Its sample update names A-1: on a log with actions it would go to the wrong one.
+            self.write("The demo is for an empty action log, and this one already has actions, "
+                       "so nothing was added. Start with a new --db file to load it.")
+            return
         today = self.bot.clock.now().astimezone(self.bot.zone).date()
         demo = demo_steps(today)
         for alias, text in demo.steps:

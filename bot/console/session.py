@@ -13,7 +13,7 @@ from datetime import time as clock_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
 from bot.console import workspace
@@ -26,7 +26,7 @@ from bot.standin.server import Call, SlackStandIn
 from reminders.clock import ManualClock
 from storage import schema
 from storage.db import make_engine, make_session_factory, transaction
-from storage.models import WorkspaceSettings
+from storage.models import Action, WorkspaceSettings
 
 # The bot's Web API calls go to the stand-in on loopback; a proxy from the environment
 # (which slack_sdk and urllib both honour) would send them elsewhere.
@@ -59,6 +59,14 @@ class ConsoleBot:
             channel_id=channel.channel_id, channel_name=channel.name,
             response_url=self.response_url(person.user_id),
         )
+
+    def has_actions(self) -> bool:
+        """True once any action is recorded in the pretend workspace."""
+        with transaction(self.runtime.deps.sessions) as session:
+            found = session.scalar(
+                select(Action.id).where(Action.team_id == workspace.TEAM_ID).limit(1)
+            )
+        return found is not None
 
     def open_home(self, person: workspace.Person) -> Answer:
         """Send the app_home_opened event Slack sends when someone opens the app's Home."""

@@ -46,7 +46,14 @@ USAGE_KEY: dict[type, str] = {
     c.ShowSettings: "settings",
     c.ChangeSetting: "settings",
     c.Summary: "summary",
+    c.RequestMoreTime: "more-time",
 }
+
+
+def _usage_key(parsed: c.Command) -> str:
+    """Several refs at once share the usage line of the change they make."""
+    kind = type(parsed.commands[0]) if isinstance(parsed, c.Several) else type(parsed)
+    return USAGE_KEY.get(kind, "")
 
 
 def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefresher) -> None:
@@ -70,7 +77,7 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
             return
         queued = deps.backlog.submit(
             "/actions",
-            lambda: _handle(parsed, command, answer, deps, directory, home),
+            lambda: _handle(parsed, command, answer, deps, directory, home, client),
             on_failure=lambda _exc: answer(_notice(FAILED_MESSAGE)),
         )
         if not queued:
@@ -79,8 +86,8 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
 
 def _handle(parsed: c.Command | c.CommandError, command: dict[str, Any],
             answer: Callable[[Reply], None], deps: Deps, directory: SlackDirectory,
-            home: HomeRefresher) -> None:
-    """Run one parsed /actions command, answer privately, refresh Home tabs."""
+            home: HomeRefresher, client: WebClient) -> None:
+    """Run one parsed /actions command, answer privately, tell others, refresh Home tabs."""
     if isinstance(parsed, c.CommandError):
         answer(render_error(parsed.message, parsed.usage))
         return
@@ -88,10 +95,12 @@ def _handle(parsed: c.Command | c.CommandError, command: dict[str, Any],
     try:
         outcome = commands.run(parsed, request)
     except (ServiceError, PersonProblem) as exc:
-        usage = c.USAGE.get(USAGE_KEY.get(type(parsed), ""))
+        usage = c.USAGE.get(_usage_key(parsed))
         answer(render_error(_message(exc), usage))
         return
     answer(outcome.reply)
+    for member, reply in outcome.notify:
+        client.chat_postMessage(channel=member, **reply.payload())
     home.refresh(command["team_id"], outcome.changed_for)
 
 

@@ -176,7 +176,7 @@ def _date(values: dict[str, Any], block_id: str) -> date | None:
 
 def _form_command(values: dict[str, Any]) -> commands.RecordFromForm:
     """Read the form, or raise _FieldError naming the field to fix."""
-    text = str(_value(values, BlockId.TEXT) or "").strip()
+    text = c.action_wording(str(_value(values, BlockId.TEXT) or ""))
     if not text:
         raise _FieldError(BlockId.TEXT, "Say what was agreed.")
     owners: list[OwnerRef] = [RoleOwner(code) for code in _options(values, BlockId.OWNERS_ROLES)]

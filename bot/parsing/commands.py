@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
+from typing import Any
 
 from bot.parsing.dates import (
     DueParseError,
@@ -25,12 +26,17 @@ from bot.parsing.owners import (
 )
 from storage.models import MeetingKind
 from storage.services.listing import (
+    LIST_WORDS,
     AllOpen,
+    AtItem,
     AtMeeting,
     ByOwner,
+    Closed,
     DueNext,
+    Everything,
     ListFilter,
     Mine,
+    NoDate,
     Overdue,
 )
 
@@ -54,15 +60,19 @@ DEFAULT_TITLES: dict[MeetingKind, str] = {
 USAGE: dict[str, str] = {
     "add": "/actions add <owners> to <what> by <when> (item 2.4)",
     "update": "/actions update A-7 <progress note>",
-    "start": "/actions start A-7",
-    "done": "/actions done A-7 [note]",
-    "close": "/actions close A-7 [note]",
-    "reopen": "/actions reopen A-7 [note]",
-    "drop": "/actions drop A-7 <reason>",
+    "start": "/actions start A-7 [A-8 …]",
+    "done": "/actions done A-7 [A-8 …] [note]",
+    "close": "/actions close A-7 [, A-8 and A-9] [note]",
+    "reopen": "/actions reopen A-7 [A-8 …] [note]",
+    "drop": "/actions drop A-7 [A-8 …] <reason>",
+    "more-time": "/actions more-time A-7 <new date> <reason>",
     "due": "/actions due A-7 <when>",
     "assign": "/actions assign A-7 <owners>",
     "show": "/actions show A-7",
-    "list": "/actions list [mine | overdue | next | <owner> | meeting <date>] [page N]",
+    "list": (
+        "/actions list [mine | overdue | next | closed | all | no date | recurring | "
+        "item 2.4 | meeting <date> | <owner>] [page N]"
+    ),
     "meeting": (
         "/actions meeting next <date> [10:00] [Monthly | Thematic: <title>] [at <venue>]"
         " · /actions meeting move <date> to <date> [time] · /actions meeting list"
@@ -84,9 +94,11 @@ HELP_TEXT = """\
 • `add DCC to review the diary metric by next meeting (item 2.4)`
   Owners are role codes (CC, DCC, ACC, CEO) or @people, joined with "and".
 • `list` · `list mine` · `list DCC` · `list overdue` · `list next` · `list meeting 26/11/2026`
+  `list closed` · `list all` · `list item 2.4` · `list no date` · `list recurring`
 • `show A-7` shows an action and its history.
 • `update A-7 Draft circulated` · `start A-7` · `done A-7 Briefing sent`
-• `close A-7` · `reopen A-7` · `drop A-7 superseded by A-9`
+• `close A-7` · `close A-2, A-3 and A-5` · `reopen A-7` · `drop A-7 superseded by A-9`
+• `more-time A-7 31/01/2027 waiting for HMICFRS report` asks the secretariat for a later date.
 • `due A-7 15/01/2027` · `assign A-7 CC and @name`
 • `meeting next 26/11/2026 10:00 Thematic: Covid-19 at Hindlip` · `meeting list`
 • `meeting move 26/11/2026 to 03/12/2026 14:00` (actions due at it move with it)
@@ -161,6 +173,22 @@ class DropAction:
     """Drop an action that is no longer needed, saying why."""
 
     ref: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Several:
+    """One status change (start, done, close, reopen, drop) for several actions at once."""
+
+    commands: tuple[StartAction | DoneAction | CloseAction | ReopenAction | DropAction, ...]
+
+
+@dataclass(frozen=True)
+class RequestMoreTime:
+    """An owner asks the secretariat for a later date, saying why."""
+
+    ref: int
+    new_date: date
     reason: str
 
 
@@ -275,6 +303,8 @@ Command = (
     | CloseAction
     | ReopenAction
     | DropAction
+    | Several
+    | RequestMoreTime
     | ReviseDue
     | AssignAction
     | ShowAction
@@ -346,7 +376,15 @@ _LIST_FILTERS: dict[str, ListFilter] = {
     "overdue": Overdue(),
     "late": Overdue(),
     "next": DueNext(),
+    "closed": Closed(),
+    "all": Everything(),
+    "everything": Everything(),
+    "undated": NoDate(),
+    "nodate": NoDate(),
+    "no date": NoDate(),
+    "tbc": NoDate(),
 }
+_ITEM_WORD_RE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){0,3}[a-z]?", re.IGNORECASE)
 _VACANT = frozenset({"none", "vacant", "nobody", "-"})
 
 
@@ -522,6 +560,22 @@ def _trailing_span(rest: str, today: date) -> tuple[str, DueSpec] | None:
     return None
 
 
+_LEADING_TO_RE = re.compile(r"to\s+", re.IGNORECASE)
+_CAPITALISED_RE = re.compile(r"[A-Z][a-z]+(?=[\s,.;:]|$)")
+
+
+def action_wording(text: str) -> str:
+    """Form text as it reads after "DCC to …": no second "to", "Brief" as "brief"."""
+    text = text.strip()
+    if (to := _LEADING_TO_RE.match(text)) and text[to.end():]:
+        text = text[to.end():]
+    # A capitalised first word ("Brief the PCC") is the verb a sentence starts with;
+    # acronyms (PCC, HMICFRS) and mixed case (McDonald) are left alone.
+    if _CAPITALISED_RE.match(text):
+        text = text[0].lower() + text[1:]
+    return text
+
+
 def _update(args: str, today: date) -> Command:
     ref, note = _ref_and_rest(args)
     missing = "What's the update? Write it after the reference, like `update A-7 Draft circulated`."
@@ -529,28 +583,94 @@ def _update(args: str, today: date) -> Command:
 
 
 def _start(args: str, today: date) -> Command:
-    return StartAction(_ref_only(args, "start"))
+    refs, rest = _refs_and_rest(args)
+    if rest:
+        raise _Invalid(
+            "`start` takes just the references, like `start A-7` or `start A-7 A-8`. "
+            "To add a note, use `update A-7 <note>`."
+        )
+    return _each(refs, lambda ref: StartAction(ref))
 
 
 def _done(args: str, today: date) -> Command:
-    ref, note = _ref_and_rest(args)
-    return DoneAction(ref, _optional_text(note, "note"))
+    refs, note = _refs_and_rest(args)
+    text = _optional_text(note, "note")
+    return _each(refs, lambda ref: DoneAction(ref, text))
 
 
 def _close(args: str, today: date) -> Command:
-    ref, note = _ref_and_rest(args)
-    return CloseAction(ref, _optional_text(note, "note"))
+    refs, note = _refs_and_rest(args)
+    text = _optional_text(note, "note")
+    return _each(refs, lambda ref: CloseAction(ref, text))
 
 
 def _reopen(args: str, today: date) -> Command:
-    ref, note = _ref_and_rest(args)
-    return ReopenAction(ref, _optional_text(note, "note"))
+    refs, note = _refs_and_rest(args)
+    text = _optional_text(note, "note")
+    return _each(refs, lambda ref: ReopenAction(ref, text))
 
 
 def _drop(args: str, today: date) -> Command:
-    ref, reason = _ref_and_rest(args)
+    refs, reason = _refs_and_rest(args)
     missing = "Say why it is being dropped, like `drop A-7 superseded by A-9`."
-    return DropAction(ref, _required_text(reason, "reason", missing))
+    text = _required_text(reason, "reason", missing)
+    return _each(refs, lambda ref: DropAction(ref, text))
+
+
+def _each(refs: tuple[int, ...], make: Callable[[int], Any]) -> Command:
+    """One command for one ref; `Several` for more, so no ref is ever taken for a note."""
+    if len(refs) == 1:
+        return make(refs[0])  # type: ignore[no-any-return]
+    return Several(tuple(make(ref) for ref in refs))
+
+
+# A further ref after the first: "A-3", "#A-3", "a3", or a bare "3" after "," / "and" / "&".
+_MORE_REF_RE = re.compile(
+    r"(?P<sep>\s*(?:,|&|\band\b)\s*|\s+)(?P<ref>#?(?P<prefix>a-?)?[0-9]{1,10})(?=[\s,.;:]|$)",
+    re.IGNORECASE,
+)
+_ONLY_REFS_RE = re.compile(
+    r"(?:(?:\s*(?:,|&|\band\b)\s*|\s+)#?(?:a-?)?[0-9]{1,10})+[\s.]*", re.IGNORECASE
+)
+MAX_REFS = 20  # each changed action is one line of the reply, within Slack's block limit
+
+
+def _refs_and_rest(args: str) -> tuple[tuple[int, ...], str]:
+    """The refs that start the arguments (`A-2 A-3`, `A-2, A-3 and A-5`), and the rest."""
+    if not args:
+        raise _Invalid("Which action? Give its reference, like A-7.")
+    word, _ = _split_first(args)
+    refs = [_parse_ref(word.rstrip(",:;."))]
+    position = len(word)
+    rest = args[position:]
+    if _ONLY_REFS_RE.fullmatch(rest):
+        # Nothing but refs after the first: never a note, however they are written.
+        refs += [_parse_ref(t) for t in re.findall(r"#?(?:a-?)?[0-9]{1,10}", rest, re.I)]
+        rest = ""
+    else:
+        while (match := _MORE_REF_RE.match(args, position)) is not None:
+            bare = not match["prefix"] and not match["ref"].startswith("#")
+            if bare and not match["sep"].strip():
+                break  # "done A-7 2 reports sent": a bare number after a space is text
+            refs.append(_parse_ref(match["ref"]))
+            position = match.end()
+        rest = args[position:]
+    rest = re.sub(r"^[\s,:;.]+", "", rest)
+    unique = tuple(dict.fromkeys(refs))
+    if len(unique) > MAX_REFS:
+        raise _Invalid(f"Give at most {MAX_REFS} actions at once.")
+    return unique, rest.strip()
+
+
+def _more_time(args: str, today: date) -> Command:
+    """`more-time A-7 31/01/2027 waiting for HMICFRS report`."""
+    ref, rest = _ref_and_rest(args)
+    if not rest:
+        raise _Invalid("Give the date you need and why, like "
+                       "`more-time A-7 31/01/2027 waiting for HMICFRS report`.")
+    new_date, reason = parse_leading_date(rest, today)
+    missing = "Say why more time is needed, after the date."
+    return RequestMoreTime(ref, new_date, _required_text(reason, "reason", missing))
 
 
 def _due(args: str, today: date) -> Command:
@@ -598,14 +718,22 @@ def _list_filter(words: list[str], today: date) -> ListFilter:
     if not words:
         return AllOpen()
     head = words[0].lower()
-    if len(words) == 1 and head in _LIST_FILTERS:
-        return _LIST_FILTERS[head]
+    phrase = " ".join(words).lower()
+    if phrase in _LIST_FILTERS:
+        return _LIST_FILTERS[phrase]
+    if head == "item":
+        if len(words) != 2 or not _ITEM_WORD_RE.fullmatch(words[1]):
+            raise _Invalid("Which agenda item? Give its number, like `list item 2.4`.")
+        return AtItem(words[1])
     if head == "meeting":
         if len(words) == 1:
             raise _Invalid("Which meeting? Give its date, like `list meeting 26/11/2026`.")
         # Past meetings are fair game here: the secretariat looks back at what was due.
         return AtMeeting(parse_date(" ".join(words[1:]), today, allow_past=True))
-    return ByOwner(parse_owner(" ".join(words)))
+    try:
+        return ByOwner(parse_owner(" ".join(words)))
+    except OwnerParseError:
+        raise _Invalid(f"I can't list {quote(' '.join(words))}. Try {LIST_WORDS}.") from None
 
 
 def _meeting(args: str, today: date) -> Command:
@@ -811,6 +939,8 @@ _PARSERS: dict[str, Callable[[str, date], Command]] = {
     "close": _close,
     "reopen": _reopen,
     "drop": _drop,
+    "more-time": _more_time,
+    "moretime": _more_time,
     "due": _due,
     "assign": _assign,
     "show": _show,

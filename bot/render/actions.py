@@ -9,7 +9,16 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.ids import ActionId
-from bot.render.common import Reply, clip, context, divider, header, inline, section
+from bot.render.common import (
+    SECTION_TEXT_LIMIT,
+    Reply,
+    clip,
+    context,
+    divider,
+    header,
+    inline,
+    section,
+)
 from bot.render.words import (
     due_words,
     meeting_words,
@@ -27,10 +36,10 @@ LATEST_NOTE_PREVIEW = 300
 def action_line(action: ActionView, now: datetime, zone: ZoneInfo) -> str:
     """One action as list lines: ref, text, owners, due, status with RAG, latest update."""
     rag = rag_for(action, now, zone)
-    lines = [
-        f"*{action.ref_label}* {inline(action.text)}",
-        f"{owners_words(action)} · due {due_words(action)} · {status_words(action, rag)}",
-    ]
+    details = f"{owners_words(action)} · due {due_words(action)} · {status_words(action, rag)}"
+    # The owners, due date and status must survive Slack's section limit: shorten the text.
+    room = SECTION_TEXT_LIMIT - len(details) - len(action.ref_label) - LATEST_NOTE_PREVIEW - 40
+    lines = [f"*{action.ref_label}* {clip(inline(action.text), max(room, 200))}", details]
     if action.latest_note:
         lines.append(f"_Latest:_ {clip(inline(action.latest_note), LATEST_NOTE_PREVIEW)}")
     return "\n".join(lines)
@@ -44,9 +53,14 @@ def render_recorded(action: ActionView) -> Reply:
     )
     text = (
         f":white_check_mark: Recorded *{action.ref_label}*{item}{source}: "
-        f"{owners_words(action)} to {inline(action.text)}. Due {due}."
+        f"{owners_words(action)} to {_sentence(inline(action.text))} Due {due}."
     )
     return Reply(text=text, blocks=[section(text)])
+
+
+def _sentence(text: str) -> str:
+    """The text ending in one full stop (or its own ? or !), never "Plan.."."""
+    return text if text.endswith((".", "?", "!", "…")) else f"{text}."
 
 
 def render_changed(action: ActionView, what: str, now: datetime, zone: ZoneInfo) -> Reply:
@@ -154,7 +168,7 @@ def _value(value: object) -> str:
 
 
 def owner_buttons(action: ActionView) -> ActionsBlock:
-    """Buttons an owner uses to respond: add update, mark in progress, mark complete."""
+    """An owner's buttons: add update, mark in progress, mark complete, need more time."""
     value = str(action.ref)
     return ActionsBlock(
         block_id=f"act_{action.ref}",
@@ -164,6 +178,7 @@ def owner_buttons(action: ActionView) -> ActionsBlock:
                           value=value),
             ButtonElement(text="Mark complete", action_id=ActionId.MARK_COMPLETE, value=value,
                           style="primary"),
+            ButtonElement(text="Need more time", action_id=ActionId.NEED_MORE_TIME, value=value),
         ],
     )
 

@@ -12,7 +12,9 @@ def render_help(help_text: str) -> Reply:
 def render_error(message: str, usage: str | None) -> Reply:
     """A friendly refusal with the usage line that would have worked."""
     blocks = [section(f":warning: {message}")]
-    if usage:
+    if usage and "\n" in usage:
+        blocks.append(section(usage))  # the whole help, which has its own `code` spans
+    elif usage:
         blocks.append(context(f"Usage: `{usage}`"))
     text = f"{message}\nUsage: {usage}" if usage else message
     return Reply(text=text, blocks=blocks)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from storage.errors import NotFound
 from storage.models import OPEN_STATUSES, Action, ActionOwner, ActionStatus, Meeting, Role
 from storage.owners import OwnerRef, RoleOwner, UserOwner
 from storage.services import meetings
@@ -47,7 +48,37 @@ class AtMeeting:
     on: date
 
 
-ListFilter = AllOpen | Mine | ByOwner | Overdue | DueNext | AtMeeting
+@dataclass(frozen=True)
+class Closed:
+    """Closed and dropped actions: the record of what the meetings accepted."""
+
+
+@dataclass(frozen=True)
+class Everything:
+    """Every action, open or not."""
+
+
+@dataclass(frozen=True)
+class AtItem:
+    """Actions (open or not) from one agenda item, such as 2.4."""
+
+    item: str
+
+
+@dataclass(frozen=True)
+class NoDate:
+    """Open actions with no due date yet."""
+
+
+ListFilter = (
+    AllOpen | Mine | ByOwner | Overdue | DueNext | AtMeeting | Closed | Everything | AtItem
+    | NoDate
+)
+
+LIST_WORDS = (
+    "mine, overdue, next, closed, all, no date, recurring, item 2.4, meeting 26/11/2026, "
+    "or an owner such as DCC or an @mention"
+)
 
 
 @dataclass(frozen=True)
@@ -100,7 +131,18 @@ def _query(
             return open_only.where(owned_by_user(team_id, other)), f"Open actions of <@{other}>"
         case ByOwner(owner=RoleOwner(code=code)):
             code = code.upper()
+            _require_role(session, team_id, code)
             return open_only.where(_owned_by_role(code)), f"Open actions of {code}"
+        case Closed():
+            closed = base.where(Action.status.in_((ActionStatus.CLOSED, ActionStatus.DROPPED)))
+            return closed, "Closed and dropped actions"
+        case Everything():
+            return base, "All actions"
+        case AtItem(item=item):
+            return base.where(Action.agenda_item == item), f"Actions from agenda item {item}"
+        case NoDate():
+            undated = open_only.where(Action.due_date.is_(None), Action.due_meeting_id.is_(None))
+            return undated, "Open actions with no date"
         case Overdue():
             return _overdue(base, now, zone), "Overdue actions"
         case DueNext():
@@ -112,6 +154,13 @@ def _query(
                 or_(Action.source_meeting_id == meeting.id, Action.due_meeting_id == meeting.id)
             ), heading
     raise AssertionError(f"unknown filter {which!r}")
+
+
+def _require_role(session: Session, team_id: str, code: str) -> None:
+    """A list of a role nobody has set up is a typo, not an empty list."""
+    known = session.scalar(select(Role.id).where(Role.team_id == team_id, Role.code == code))
+    if known is None:
+        raise NotFound(f"I can't list {code!r}: it is not a role I know. Try {LIST_WORDS}.")
 
 
 def _owned_by_role(code: str):  # type: ignore[no-untyped-def]

@@ -109,3 +109,14 @@ def test_runs_without_the_development_extras(tmp_path: Path) -> None:
     result = run_console(tmp_path, script, "--at", "2026-11-16 10:00", without=("requests",))
     assert result.returncode == 0, result.stderr
     assert "Next meeting set" in result.stdout and result.stderr == ""
+
+
+def test_demo_twice_adds_nothing_the_second_time(tmp_path: Path) -> None:
+    result = run_console(tmp_path, ":demo\n:advance 2h\n:demo\n/actions show A-1\n:quit\n",
+                         "--at", "2026-11-16 10:00")
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert out.count("Demo loaded.") == 1 and out.count("Recorded A-") == 6
+    assert "already has actions, so nothing was added" in out
+    shown = out.split("/actions show A-1", 1)[1]
+    assert shown.count("added an update") == 1

@@ -99,6 +99,6 @@ def test_home_tab_renders_with_its_buttons() -> None:
     text = "\n".join(rendered.lines)
     assert "A-1 review the metric" in text and "DCC (@dana)" in text
     assert [b.label for b in rendered.buttons] == [
-        "Add update", "Mark in progress", "Mark complete"]
+        "Add update", "Mark in progress", "Mark complete", "Need more time"]
     assert {b.block_id for b in rendered.buttons} == {"act_1"}
     assert all(b.about == "A-1 review the metric" for b in rendered.buttons)

@@ -556,7 +556,7 @@ def test_unknown_subcommand() -> None:
 def test_usage_covers_every_subcommand() -> None:
     subcommands = {"add", "update", "start", "done", "close", "reopen", "drop", "due"}
     subcommands |= {"assign", "show", "list", "meeting", "role", "roles", "summary", "help"}
-    subcommands |= {"secretariat", "settings"}
+    subcommands |= {"secretariat", "settings", "more-time"}
     assert set(USAGE) == subcommands
     for name, line in USAGE.items():
         assert line.startswith(f"/actions {name}")
