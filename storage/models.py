@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -63,6 +64,14 @@ class ActionStatus(StrEnum):
 OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE)
 
 
+class DueKind(StrEnum):
+    """How an action's due date is held: a calendar date, a meeting, or none yet."""
+
+    DATE = "date"
+    MEETING = "meeting"
+    NONE = "none"  # "TBC", "ongoing", "no date": reminded at every meeting
+
+
 class Meeting(Base):
     __tablename__ = "meetings"
 
@@ -87,6 +96,13 @@ class RefCounter(Base):
     last_ref: Mapped[int] = mapped_column(Integer, default=0)
 
 
+DUE_KIND_MATCHES = (
+    "(due_kind = 'date' AND due_date IS NOT NULL AND due_meeting_id IS NULL)"
+    " OR (due_kind = 'meeting' AND due_meeting_id IS NOT NULL AND due_date IS NULL)"
+    " OR (due_kind = 'none' AND due_date IS NULL AND due_meeting_id IS NULL)"
+)
+
+
 class Action(Base):
     __tablename__ = "actions"
 
@@ -102,6 +118,12 @@ class Action(Base):
     due_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
     original_due_date: Mapped[date | None] = mapped_column(Date)
     original_due_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    # Says which of the two above holds the due date; `none` means no date was agreed.
+    due_kind: Mapped[str] = mapped_column(
+        String(10), default=DueKind.DATE, server_default=DueKind.DATE
+    )
+    # The due phrase as the minutes wrote it ("end of July", "TBC"), shown beside the date.
+    due_as_written: Mapped[str | None] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(20), default=ActionStatus.NOT_STARTED)
     created_by: Mapped[str] = mapped_column(USER_ID)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -133,6 +155,7 @@ class Action(Base):
         CheckConstraint(
             "(due_date IS NULL) OR (due_meeting_id IS NULL)", name="due_is_date_or_meeting"
         ),
+        CheckConstraint(DUE_KIND_MATCHES, name="due_kind_matches"),
         Index("ix_actions_team_status", "team_id", "status"),
         Index("ix_actions_team_due_meeting", "team_id", "due_meeting_id"),
     )
@@ -163,7 +186,8 @@ class ActionOwner(Base):
 
 
 class Role(Base):
-    """A role code (DCC, ACC, CC ...) and who holds it now."""
+    """An owner the minutes name: a post (DCC, "Director of Business Services"), a body or a
+    named person, with a short code, and who in Slack holds it now (if anyone)."""
 
     __tablename__ = "roles"
 
@@ -172,6 +196,12 @@ class Role(Base):
     code: Mapped[str] = mapped_column(String(16))
     holder_user_id: Mapped[str | None] = mapped_column(USER_ID)
     since: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The title as the minutes write it; None for a bare code such as an old "DCC" row.
+    title: Mapped[str | None] = mapped_column(String(200))
+    # Outside the workspace (force officers, the Panel): the secretariat chases them.
+    external: Mapped[bool] = mapped_column(default=False, server_default=false())
+    contact: Mapped[str | None] = mapped_column(String(300))  # how to reach an external owner
+    is_person: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (UniqueConstraint("team_id", "code", name="uq_roles_team_code"),)
 

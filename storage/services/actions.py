@@ -94,6 +94,8 @@ def record_action(
         source_meeting_id=source_meeting.id if source_meeting else None,
         due_date=due.on,
         due_meeting_id=due.meeting.id if due.meeting else None,
+        due_kind=due.kind,
+        due_as_written=due.as_written,
         original_due_date=due.on,
         original_due_meeting_id=due.meeting.id if due.meeting else None,
         status=ActionStatus.NOT_STARTED,
@@ -208,6 +210,8 @@ def revise_due(
     action.due_date = due.on
     action.due_meeting_id = due.meeting.id if due.meeting else None
     action.due_meeting = due.meeting
+    action.due_kind = due.kind
+    action.due_as_written = due.as_written
     action.last_update_at = now
     _log(session, action, "due_revised", actor, now, before=before, after=snapshot(action))
     return action
@@ -280,6 +284,7 @@ def snapshot(action: Action) -> dict[str, Any]:
         "text": action.text,
         "due_date": action.due_date.isoformat() if action.due_date else None,
         "due_meeting_id": action.due_meeting_id,
+        "due_kind": str(action.due_kind),
         "owners": [owner_label(o) for o in action.owners],
         "agenda_item": action.agenda_item,
     }

@@ -10,21 +10,28 @@ from sqlalchemy.orm import Session
 
 from storage.due import DueAtMeetingInMonth, DueAtMeetingOn, DueAtNextMeeting, DueOnDate, DueSpec
 from storage.errors import InvalidChange, NotFound
-from storage.models import Meeting
+from storage.models import DueKind, Meeting
 from storage.services import meetings
 
 
 @dataclass(frozen=True)
 class ResolvedDue:
-    """Exactly one of the two is set."""
+    """At most one of the two is set; neither means no due date was agreed ("TBC")."""
 
     on: date | None = None
     meeting: Meeting | None = None
+    as_written: str | None = None  # the phrase as the minutes wrote it, kept for display
 
-    def day(self, zone: ZoneInfo) -> date:
+    @property
+    def kind(self) -> DueKind:
+        if self.meeting is not None:
+            return DueKind.MEETING
+        return DueKind.DATE if self.on is not None else DueKind.NONE
+
+    def day(self, zone: ZoneInfo) -> date | None:
+        """The local day it is due, or None when it has no date."""
         if self.meeting is not None:
             return self.meeting.starts_at.astimezone(zone).date()
-        assert self.on is not None
         return self.on
 
 
