@@ -24,6 +24,7 @@ from storage.models import (
     Action,
     ActionOwner,
     ActionStatus,
+    DueKind,
     Meeting,
     MeetingKind,
     RefCounter,
@@ -201,6 +202,7 @@ def _action(
         "agenda_item": f"{rng.randint(1, 9)}.{rng.randint(1, 9)}",
         "source_meeting_id": rng.choice(past)["id"] if past and rng.random() < 0.9 else None,
         "due_date": due_date, "due_meeting_id": due_meeting,
+        "due_kind": DueKind.MEETING if due_meeting else DueKind.DATE,
         "original_due_date": due_date, "original_due_meeting_id": due_meeting,
         "status": status, "created_by": SECRETARIAT, "created_at": created,
         "closed_by": SECRETARIAT if status in (ActionStatus.CLOSED, ActionStatus.DROPPED)
