@@ -278,6 +278,10 @@ class WorkspaceSettings(Base):
     summary_enabled: Mapped[bool] = mapped_column(default=True)
     digest_enabled: Mapped[bool] = mapped_column(default=True)
     digest_when_empty: Mapped[bool] = mapped_column(default=False)
+    # Shown at the top of the exported action log (Word); None: the papers say nothing.
+    organisation_name: Mapped[str | None] = mapped_column(String(200))
+    # Attach the Word action log to the pre-meeting summary; off unless asked for.
+    summary_attach_log: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

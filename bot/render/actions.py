@@ -123,7 +123,7 @@ def render_show(
     return Reply(text=f"{action.ref_label}: {inline(action.text)}", blocks=blocks)
 
 
-_EVENT_WORDS = {
+EVENT_WORDS = {
     "created": "recorded it",
     "update": "added an update",
     "status": "changed the status",
@@ -134,9 +134,9 @@ _EVENT_WORDS = {
 
 
 def _event_line(event: ActionEvent, zone: ZoneInfo) -> str:
-    what = _EVENT_WORDS.get(event.kind, event.kind)
+    what = EVENT_WORDS.get(event.kind, event.kind)
     line = f"• {time_words(event.at, zone)}: <@{event.actor}> {what}"
-    change = _change_words(event)
+    change = change_words(event)
     if change:
         line += f": {change}"
     if event.note:
@@ -144,7 +144,7 @@ def _event_line(event: ActionEvent, zone: ZoneInfo) -> str:
     return line
 
 
-def _change_words(event: ActionEvent) -> str:
+def change_words(event: ActionEvent) -> str:
     before, after = event.before or {}, event.after or {}
     parts = []
     if "requested_due" in after:

@@ -141,7 +141,8 @@ def _unreachable_entry(item: Unreachable) -> str:
     return "\n".join(lines)
 
 
-_GROUPS = (
+NOTHING_OUTSTANDING = "No outstanding actions for this meeting."
+SUMMARY_GROUPS = (
     ("Complete, awaiting closure", "complete"),
     ("In progress", "in_progress"),
     ("Not started", "not_started"),
@@ -151,14 +152,13 @@ _GROUPS = (
 
 def render_meeting_summary(summary: MeetingSummary, now: datetime, zone: ZoneInfo) -> Reply:
     """The "matters arising" item: outstanding actions grouped as the agenda lists them."""
-    when = time_words(summary.meeting.starts_at, zone)
-    title = f"Matters arising: {_meeting_name(summary.meeting)} — {when}"
-    groups = [(label, getattr(summary, name)) for label, name in _GROUPS]
-    counts = " · ".join(f"{label}: {len(items)}" for label, items in groups)
+    title = summary_title(summary, zone)
+    groups = summary_groups(summary)
+    counts = summary_counts(summary)
     blocks: list[Block] = [header(clip(title, HEADER_TEXT_LIMIT))]
     if not any(items for _, items in groups):
-        blocks.append(section("No outstanding actions for this meeting."))
-        text = clip(f"{title}. No outstanding actions for this meeting.", SECTION_TEXT_LIMIT)
+        blocks.append(section(NOTHING_OUTSTANDING))
+        text = clip(f"{title}. {NOTHING_OUTSTANDING}", SECTION_TEXT_LIMIT)
         return Reply(text=text, blocks=blocks)
     blocks.append(context(f"{counts} · Prepared {time_words(summary.generated_at, zone)}"))
     room = MESSAGE_BLOCK_LIMIT - len(blocks) - 1
@@ -167,7 +167,7 @@ def render_meeting_summary(summary: MeetingSummary, now: datetime, zone: ZoneInf
         heading = f"*{label} ({len(items)})*"
         # Formatted lazily: with thousands of actions only the first few dozen fit.
         entries = _under_heading(heading, (
-            _summary_entry(a, label == "Overdue", now, zone) for a in items))
+            summary_entry(a, label == "Overdue", now, zone) for a in items))
         # Keep a section for each later group, so every heading and count is shown.
         later = len(groups) - position - 1
         chunks, placed = _pack(entries, room - later)
@@ -183,6 +183,22 @@ def render_meeting_summary(summary: MeetingSummary, now: datetime, zone: ZoneInf
     return Reply(text=clip(f"{title}. {counts}.", SECTION_TEXT_LIMIT), blocks=blocks)
 
 
+def summary_title(summary: MeetingSummary, zone: ZoneInfo) -> str:
+    """``Matters arising: Monthly assurance meeting — Thu 26 Nov 2026, 10:00``."""
+    when = time_words(summary.meeting.starts_at, zone)
+    return f"Matters arising: {_meeting_name(summary.meeting)} — {when}"
+
+
+def summary_groups(summary: MeetingSummary) -> list[tuple[str, tuple[ActionView, ...]]]:
+    """Each status group's heading and actions, in the order the agenda lists them."""
+    return [(label, getattr(summary, name)) for label, name in SUMMARY_GROUPS]
+
+
+def summary_counts(summary: MeetingSummary) -> str:
+    """``Complete, awaiting closure: 1 · In progress: 2 · ...``."""
+    return " · ".join(f"{label}: {len(items)}" for label, items in summary_groups(summary))
+
+
 def _under_heading(heading: str, entries: Iterator[str]) -> Iterator[str]:
     """The entries with the heading on the first, or the heading over "None."."""
     first = next(entries, None)
@@ -190,7 +206,7 @@ def _under_heading(heading: str, entries: Iterator[str]) -> Iterator[str]:
     yield from entries
 
 
-def _summary_entry(action: ActionView, with_status: bool, now: datetime, zone: ZoneInfo) -> str:
+def summary_entry(action: ActionView, with_status: bool, now: datetime, zone: ZoneInfo) -> str:
     rag = rag_for(action, now, zone)
     mark = RAG_EMOJI[rag] if rag else "•"
     source = action.source_meeting

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from storage.csv_safety import safe_cell
 from storage.models import (
     Action,
     ActionEvent,
@@ -291,7 +292,8 @@ def _write_table(path: Path, columns: Iterable[str], rows: list[dict[str, Any]])
         writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            # Names, notes and action text are typed by people: never let a cell run.
+            writer.writerow({k: "" if v is None else safe_cell(v) for k, v in row.items()})
 
 
 def _json_cell(value: Any) -> str:

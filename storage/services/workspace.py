@@ -46,6 +46,7 @@ def _create_settings(session: Session, *, team_id: str, now: datetime) -> Worksp
         summary_enabled=True,
         digest_enabled=True,
         digest_when_empty=False,
+        summary_attach_log=False,
         created_at=now,
         updated_at=now,
     )
@@ -78,7 +79,7 @@ SETTING_LIMITS = {"reminder_lead_days": 20, "summary_lead_days": 20}
 CHANGEABLE = {
     "team_channel_id", "reminder_lead_days", "send_time", "summary_lead_days",
     "digest_weekday", "reminders_enabled", "summary_enabled", "digest_enabled",
-    "digest_when_empty",
+    "digest_when_empty", "organisation_name", "summary_attach_log",
 }
 
 

@@ -1,0 +1,278 @@
+"""The action log as a paper sees it: plain rows of words and dates, built in one place.
+
+Every format (Word, Excel, CSV, JSON) writes these rows, so a column reads the same in
+each. Names replace Slack ids, times are local, dates are the UK's day/month/year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.papers.plain import Names, plain, uk_dates, uk_day
+from bot.render.actions import EVENT_WORDS, change_words
+from bot.render.reminders import (
+    NOTHING_OUTSTANDING,
+    summary_counts,
+    summary_entry,
+    summary_groups,
+    summary_title,
+)
+from bot.render.words import KIND_LABELS, STATUS_LABELS, day_words, meeting_words, time_words
+from reminders.messages import MeetingSummary
+from reminders.rag import Rag, rag_for
+from storage.models import ActionEvent, MeetingKind
+from storage.views import ActionView, MeetingView, OwnerView
+
+COLUMNS = (
+    "Ref",
+    "Meeting",
+    "Item",
+    "Action",
+    "Owner(s)",
+    "Original due",
+    "Revised due",
+    "Status",
+    "Latest update",
+    "Closed on",
+)
+HISTORY_COLUMNS = ("Ref", "When", "Who", "What", "Change", "Note")
+NO_ACTIONS = "No actions"
+NO_NEXT_MEETING = (
+    "No next meeting is set, so there is no matters-arising summary yet. "
+    "Set one with /actions meeting next."
+)
+UNKNOWN_PERSON = "a former member"
+
+# The RAG colours as governance reports shade them (hex RGB), pale enough for black text.
+RAG_FILLS = {
+    Rag.RED: "F4A6A6",
+    Rag.AMBER: "FFD591",
+    Rag.GREEN: "B7E1A1",
+    Rag.BLUE: "A9CCF0",
+}
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One action as a row of the table."""
+
+    ref: str
+    meeting: str
+    item: str
+    action: str
+    owners: str
+    original_due: date | None
+    revised_due: date | None
+    status: str
+    rag: Rag | None
+    latest_update: str
+    latest_update_on: date | None
+    closed_on: date | None
+
+    def latest_update_words(self) -> str:
+        """``12/11/2026: Draft circulated``, or empty when nobody has written one."""
+        if not self.latest_update:
+            return ""
+        return f"{uk_day(self.latest_update_on)}: {self.latest_update}".lstrip(": ")
+
+    def texts(self) -> tuple[str, ...]:
+        """The row as text, one string per column, dates the UK way."""
+        return (
+            self.ref, self.meeting, self.item, self.action, self.owners,
+            uk_day(self.original_due), uk_day(self.revised_due), self.status,
+            self.latest_update_words(), uk_day(self.closed_on),
+        )
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One change to one action."""
+
+    ref: str
+    at: datetime  # local time
+    who: str
+    what: str
+    change: str
+    note: str
+
+
+@dataclass(frozen=True)
+class SummaryPart:
+    """One status group of the summary within one source meeting."""
+
+    heading: str  # "In progress (2)"
+    entries: tuple[str, ...]  # each entry's lines joined with newlines
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    """The summary's actions from one source meeting."""
+
+    heading: str  # "From the Monthly assurance meeting of Thu 22 Oct 2026"
+    parts: tuple[SummaryPart, ...]
+
+
+@dataclass(frozen=True)
+class SummarySection:
+    """The matters-arising summary, in the Slack summary's words."""
+
+    title: str
+    counts: str
+    groups: tuple[SourceGroup, ...]
+    note: str = ""  # said instead of groups when there is nothing to list
+
+
+@dataclass(frozen=True)
+class ActionLog:
+    """Everything a paper holds."""
+
+    organisation: str | None
+    as_at: datetime  # local time
+    scope: str  # "Open actions", "All actions", ...
+    rows: tuple[LogRow, ...]
+    history: tuple[HistoryRow, ...]
+    summary: SummarySection
+
+    @property
+    def title(self) -> str:
+        return f"Action log as at {uk_day(self.as_at.date())}"
+
+
+def meeting_cell(meeting: MeetingView | None, zone: ZoneInfo) -> str:
+    """``26/11/2026, Monthly assurance`` or ``26/11/2026, Thematic: Covid-19``."""
+    if meeting is None:
+        return ""
+    day = uk_day(meeting.starts_at.astimezone(zone).date())
+    label = KIND_LABELS[MeetingKind(meeting.kind)]
+    title = meeting.title.strip()
+    if title.casefold() in (label.casefold(), f"{label} meeting".casefold(), ""):
+        return f"{day}, {label}"
+    return f"{day}, {label}: {title}"
+
+
+def owner_cell(owner: OwnerView, names: Names) -> str:
+    """The role as written, then its holder's name; a person by name alone."""
+    if owner.role is None:
+        return names(owner.user_id) if owner.user_id else UNKNOWN_PERSON
+    holder = names(owner.user_id) if owner.user_id else "vacant"
+    return f"{owner.role} ({holder})"
+
+
+def due_cells(action: ActionView) -> tuple[date | None, date | None]:
+    """(Original due, Revised due): the revised date only when it was changed."""
+    if action.original_due_day is not None:
+        return action.original_due_day, action.due_day
+    return action.due_day, None
+
+
+def status_cell(action: ActionView, rag: Rag | None) -> str:
+    """``Not started (Green)``: the word as well as the colour, for those who can't see it."""
+    label = STATUS_LABELS[action.status]
+    return f"{label} ({rag.value.capitalize()})" if rag else label
+
+
+def build_row(
+    action: ActionView, note_on: date | None, names: Names, now: datetime, zone: ZoneInfo
+) -> LogRow:
+    """One action's row; ``note_on`` is the local day its latest update was written."""
+    rag = rag_for(action, now, zone)
+    original, revised = due_cells(action)
+    return LogRow(
+        ref=action.ref_label,
+        meeting=meeting_cell(action.source_meeting, zone),
+        item=action.agenda_item or "",
+        action=action.text,
+        owners="; ".join(owner_cell(o, names) for o in action.owners),
+        original_due=original,
+        revised_due=revised,
+        status=status_cell(action, rag),
+        rag=rag,
+        latest_update=action.latest_note or "",
+        latest_update_on=note_on if action.latest_note else None,
+        closed_on=action.closed_at.astimezone(zone).date() if action.closed_at else None,
+    )
+
+
+def history_row(ref: str, event: ActionEvent, names: Names, zone: ZoneInfo) -> HistoryRow:
+    """One change, in the words `/actions show` uses."""
+    return HistoryRow(
+        ref=ref,
+        at=event.at.astimezone(zone).replace(tzinfo=None),
+        who=names(event.actor),
+        what=EVENT_WORDS.get(event.kind, event.kind.replace("_", " ")),
+        change=uk_dates(plain(change_words(event), names)),
+        note=event.note or "",
+    )
+
+
+def summary_section(
+    summary: MeetingSummary | None, names: Names, now: datetime, zone: ZoneInfo
+) -> SummarySection:
+    """The Slack summary's words, regrouped by the meeting each action came from."""
+    if summary is None:
+        return SummarySection("Matters arising", "", (), NO_NEXT_MEETING)
+    title = plain(summary_title(summary, zone), names)
+    counts = f"{summary_counts(summary)} · Prepared {time_words(summary.generated_at, zone)}"
+    groups = summary_groups(summary)
+    if not any(items for _, items in groups):
+        return SummarySection(title, counts, (), NOTHING_OUTSTANDING)
+    sources: dict[int | None, MeetingView | None] = {}
+    for _, items in groups:
+        for action in items:
+            source = action.source_meeting
+            sources.setdefault(source.id if source else None, source)
+    ordered = sorted(sources.items(), key=lambda item: (
+        item[1] is None, item[1].starts_at if item[1] else now))
+    source_groups = []
+    for key, source in ordered:
+        parts = []
+        for label, items in groups:
+            mine = [a for a in items
+                    if (a.source_meeting.id if a.source_meeting else None) == key]
+            if mine:
+                entries = tuple(plain(summary_entry(a, label == "Overdue", now, zone), names)
+                                for a in mine)
+                parts.append(SummaryPart(f"{label} ({len(mine)})", entries))
+        source_groups.append(SourceGroup(_source_heading(source, zone), tuple(parts)))
+    return SummarySection(title, counts, tuple(source_groups))
+
+
+def _source_heading(source: MeetingView | None, zone: ZoneInfo) -> str:
+    if source is None:
+        return "Source meeting not recorded"
+    words = meeting_words(source)
+    day = day_words(source.starts_at.astimezone(zone).date())
+    return plain(f"From {words} of {day}", lambda user_id: user_id)
+
+
+def build_log(
+    *,
+    organisation: str | None,
+    scope: str,
+    actions: Sequence[ActionView],
+    events: Mapping[int, Sequence[ActionEvent]],
+    summary: MeetingSummary | None,
+    names: Names,
+    now: datetime,
+    zone: ZoneInfo,
+) -> ActionLog:
+    """The whole paper from the storage views: rows, history and summary."""
+    rows = []
+    history = []
+    for action in actions:
+        mine = events.get(action.id, ())
+        noted = next((e for e in reversed(mine) if e.note), None)
+        note_on = noted.at.astimezone(zone).date() if noted else None
+        rows.append(build_row(action, note_on, names, now, zone))
+        history += [history_row(action.ref_label, e, names, zone) for e in mine]
+    return ActionLog(
+        organisation=organisation,
+        as_at=now.astimezone(zone).replace(tzinfo=None),
+        scope=scope,
+        rows=tuple(rows),
+        history=tuple(history),
+        summary=summary_section(summary, names, now, zone),
+    )

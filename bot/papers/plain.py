@@ -1,0 +1,44 @@
+"""Slack's mrkdwn, as the renderers write it, turned into plain words for a paper."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from reminders.rag import RAG_EMOJI
+
+Names = Callable[[str], str]
+
+_MENTION = re.compile(r"<@([A-Z0-9][A-Za-z0-9_-]*)(?:\|[^>]*)?>")
+_CHANNEL = re.compile(r"<#[A-Z0-9]+\|([^>]*)>|<#([A-Z0-9]+)>")
+_SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>")
+_LINK = re.compile(r"<(https?://[^|>]+)(?:\|([^>]*))?>")
+_BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
+_ITALIC = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_EMOJI = tuple(RAG_EMOJI.values())
+
+
+def plain(text: str, names: Names) -> str:
+    """The words without mrkdwn: mentions become names, marks and RAG emoji go."""
+    text = _MENTION.sub(lambda m: names(m[1]), text)
+    text = _CHANNEL.sub(lambda m: f"#{m[1] or m[2]}", text)
+    text = _SUBTEAM.sub(lambda m: m[1] or "a user group", text)
+    text = _LINK.sub(lambda m: m[2] or m[1], text)
+    for emoji in _EMOJI:
+        text = text.replace(emoji + " ", "").replace(emoji, "")
+    text = _BOLD.sub(r"\1", text)
+    text = _ITALIC.sub(r"\1", text)
+    # Slack escapes only these three; &amp; last so "&amp;lt;" stays "&lt;" as typed.
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def uk_dates(text: str) -> str:
+    """ISO days in history records (``2026-11-25``) written the UK way (``25/11/2026``)."""
+    return _ISO_DAY.sub(lambda m: f"{m[3]}/{m[2]}/{m[1]}", text)
+
+
+def uk_day(day: date | None) -> str:
+    """``25/11/2026``; empty for no date."""
+    return f"{day:%d/%m/%Y}" if day else ""
