@@ -7,7 +7,7 @@ import contextlib
 import signal
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from slack_bolt.error import BoltError
@@ -16,10 +16,12 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import make_web_client
+from bot.directory import SlackDirectory
 from bot.dry_run import describe_plan
 from bot.http import SlackWsgiApp, make_server, stop_server
 from bot.log import configure_logging
 from bot.messenger import SlackMessenger
+from bot.papers.attach import SummaryAttachment
 from bot.runtime import build_runtime, instance_id
 from bot.settings import HOW_TO_FIX, Settings, SettingsError, load_settings
 from reminders.clock import SystemClock
@@ -113,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
         "'2026-11-16 10:00'; default: now",
     )
     console.set_defaults(handler=_console)
+    _add_papers_command(commands)
     _add_data_protection_commands(commands)
     return parser
 
@@ -216,7 +219,10 @@ def _reminders_run(args: argparse.Namespace) -> int:
     if settings.SLACK_BOT_TOKEN is None:
         raise SettingsError(f"SLACK_BOT_TOKEN is missing: {HOW_TO_FIX['SLACK_BOT_TOKEN']}.")
     clock = SystemClock()
-    messenger = SlackMessenger(make_web_client(settings), clock, settings.timezone)
+    client = make_web_client(settings)
+    attachment = SummaryAttachment(sessions, SlackDirectory(client).name, clock,
+                                   settings.timezone)
+    messenger = SlackMessenger(client, clock, settings.timezone, summary_paper=attachment)
     service = ReminderService(sessions, messenger, clock, settings.timezone, instance_id(),
                               posts_per_minute=settings.ACTIONLOG_POSTS_PER_MINUTE)
     reports = service.run_due(at)
@@ -275,13 +281,120 @@ def _slack_reason(exc: Exception) -> str:
     return str(exc).split(":")[0][:120]
 
 
+# -- papers: the action log for the meeting papers -----------------------------------
+
+
+def _add_papers_command(commands: Any) -> None:
+    from bot.papers.formats import PaperFormat
+
+    papers = commands.add_parser(
+        "export",
+        help="the action log for the meeting papers, as Word, Excel, CSV or JSON",
+        description="Write the action log as the meeting papers show it: one row per action "
+        "(ref, meeting, item, action, owners by name, original and revised due dates, "
+        "status with its RAG colour, latest update, closed on), local times "
+        "(ACTIONLOG_TIMEZONE) and UK dates. Open actions unless --all, --meeting or --since "
+        "says otherwise. People's names come from Slack, so SLACK_BOT_TOKEN is needed. "
+        "For the data-protection export of the whole record use 'actionlog export-data'.",
+    )
+    papers.add_argument("--format", choices=[f.value for f in PaperFormat],
+                        default=PaperFormat.DOCX.value, help="file format (default: docx)")
+    which = papers.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true",
+                       help="every action, closed and dropped included")
+    which.add_argument("--meeting", metavar="DD/MM/YYYY", type=_uk_day,
+                       help="the actions agreed at the meeting held that day")
+    which.add_argument("--since", metavar="DD/MM/YYYY", type=_uk_day,
+                       help="the actions agreed at meetings on or after that day")
+    papers.add_argument("--out", metavar="PATH",
+                        help="file to write, or a folder to write it in (default: "
+                        "action-log-<date>.<format> in the working directory)")
+    papers.add_argument("--team", metavar="T",
+                        help="the workspace (Slack team id); needed only when the database "
+                        "holds more than one")
+    papers.set_defaults(handler=_export_papers)
+
+
+def _uk_day(text: str) -> date:
+    """A day typed the UK way on the command line."""
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write it day first, like 28/10/2026"
+        ) from None
+
+
+def _export_papers(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.directory import SlackDirectory
+    from bot.papers.formats import PaperFormat, write
+    from bot.papers.gather import gather_log
+    from storage.db import read_transaction
+    from storage.errors import ServiceError
+    from storage.services import papers
+    from storage.services.workspace import team_ids
+
+    settings = load_settings()
+    if settings.SLACK_BOT_TOKEN is None:
+        raise SettingsError(
+            "SLACK_BOT_TOKEN is missing: the papers show people's names, which come from "
+            f"Slack; {HOW_TO_FIX['SLACK_BOT_TOKEN']}."
+        )
+    engine = _data_engine()
+    scope: papers.Scope = papers.OpenActions()
+    if args.all:
+        scope = papers.AllActions()
+    elif args.meeting:
+        scope = papers.FromMeeting(args.meeting)
+    elif args.since:
+        scope = papers.Since(args.since)
+    directory = SlackDirectory(make_web_client(settings))
+    sessions = make_session_factory(engine)
+    try:
+        with read_transaction(sessions) as session:
+            teams = team_ids(session)
+            team = args.team or (teams[0] if len(teams) == 1 else None)
+            if team is None:
+                raise CliError(
+                    "the database holds no workspace yet" if not teams else
+                    f"the database holds several workspaces ({', '.join(teams)}): "
+                    "choose one with --team")
+            if team not in teams:
+                raise CliError(f"there is no workspace {team} in the database")
+            log = gather_log(session, team_id=team, scope=scope, names=directory.name,
+                             now=datetime.now(UTC), zone=settings.timezone)
+    except ServiceError as exc:
+        raise CliError(exc.message.replace("`/actions meeting list`", "the meetings")) \
+            from None
+    except SlackApiError as exc:
+        raise CliError(f"Slack did not answer a name lookup ({_slack_reason(exc)})") from None
+    except OSError as exc:
+        raise CliError(f"cannot reach Slack at SLACK_API_URL ({type(exc).__name__})") from None
+    paper = write(log, PaperFormat(args.format))
+    target = Path(args.out) if args.out else Path(paper.filename)
+    if target.is_dir():
+        target = target / paper.filename
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(paper.content)
+    except OSError as exc:
+        raise CliError(f"cannot write {target} ({exc.strerror or type(exc).__name__})") \
+            from None
+    count = len(log.rows)
+    print(f"wrote {target} ({log.scope.lower()}: {count} action{'' if count == 1 else 's'}, "
+          f"{len(log.history)} history entries)")
+    return 0
+
+
 # -- data protection: export and forget-user -------------------------------------------
 
 
 def _add_data_protection_commands(commands: Any) -> None:
     export = commands.add_parser(
-        "export",
-        help="write the whole action log, with history, as JSON and CSV",
+        "export-data",
+        help="data protection: write the whole record, with history, as JSON and CSV",
         description="Write the action log from DATABASE_URL into DIR: actionlog-export.json "
         "(everything, with each action's full history) and one CSV per table (meetings, "
         "actions, owners, events, roles, secretariat). Times are ISO 8601 in UTC. Needs no "

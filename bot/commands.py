@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from bot.directory import SlackDirectory
+from bot.papers.formats import Paper, PaperFormat, write
+from bot.papers.gather import gather_log
 from bot.parsing import commands as c
 from bot.render import actions as render
 from bot.render import meetings as render_meetings
@@ -71,6 +73,9 @@ class Outcome:
     changed_for: set[str] = field(default_factory=set)
     # Messages for other people, by user id.
     notify: list[tuple[str, Reply]] = field(default_factory=list)
+    # A file for the requester's direct message, and the words that go with it.
+    upload: Paper | None = None
+    upload_comment: str = ""
 
 
 def run(command: c.Command, request: Request) -> Outcome:
@@ -125,7 +130,7 @@ def _in_secretariat_group(request: Request) -> bool:
 
 # Commands that only read, once the workspace exists (so no first-use setup is needed).
 READS = (c.Help, c.ShowAction, c.ListActions, c.MeetingList, c.ListRoles, c.ShowSettings,
-         c.Summary)
+         c.Summary, c.ExportLog)
 
 DEACTIVATED = (
     "Only active members of this workspace can use Action Log, and your Slack account has "
@@ -421,6 +426,23 @@ def _summary(command: c.Summary, request: Request, session: Session) -> Outcome:
     return Outcome(render_reminders.render_meeting_summary(summary, request.now, zone))
 
 
+def _export(command: c.ExportLog, request: Request, session: Session) -> Outcome:
+    """The action log as a file, for the secretariat's direct message."""
+    people.require_secretariat(session, team_id=request.team_id,
+                               actor=actor_for(session, request),
+                               doing="export the action log for the meeting papers")
+    log = gather_log(session, team_id=request.team_id, scope=command.scope,
+                     names=request.directory.name, now=request.now, zone=request.deps.timezone)
+    paper = write(log, PaperFormat(command.format))
+    count = len(log.rows)
+    actions_words = f"{count} action{'' if count == 1 else 's'}" if count else "no actions"
+    text = (f":page_facing_up: {log.title}: {log.scope.lower()}, {actions_words}. "
+            "The file is in your direct messages with me.")
+    comment = f"{log.title}: {log.scope.lower()}, {actions_words}."
+    return Outcome(Reply(text=text, blocks=[section(text)]), upload=paper,
+                   upload_comment=comment)
+
+
 def _more_time(command: RequestMoreTime, request: Request, session: Session) -> Outcome:
     action = actions.get_action(session, team_id=request.team_id, ref=command.ref)
     today = request.now.astimezone(request.deps.timezone).date()
@@ -469,5 +491,6 @@ HANDLERS: dict[type, Callable[..., Outcome]] = {
     c.ShowSettings: _show_settings,
     c.ChangeSetting: _change_setting,
     c.Summary: _summary,
+    c.ExportLog: _export,
     RequestMoreTime: _more_time,
 }

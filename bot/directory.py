@@ -11,6 +11,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 CACHE_SECONDS = 60.0
+# What papers call someone Slack no longer knows (or a forgotten, anonymised person).
+FORMER_MEMBER = "a former member"
 
 log = logging.getLogger("actionlog.directory")
 
@@ -76,6 +78,22 @@ class SlackDirectory:
                 "user": user_id, "error": error}})
             return False
         return bool(user and user.get("deleted"))
+
+    def name(self, user_id: str) -> str:
+        """The person's name as Slack shows it; FORMER_MEMBER when Slack does not know them.
+
+        Slack errors other than ``user_not_found`` propagate: a paper must not silently
+        show the wrong words.
+        """
+        user = self._user(user_id)
+        if user is None:
+            return FORMER_MEMBER
+        profile = user.get("profile") or {}
+        for candidate in (profile.get("real_name"), user.get("real_name"),
+                          profile.get("display_name"), user.get("name")):
+            if candidate and str(candidate).strip():
+                return str(candidate).strip()
+        return FORMER_MEMBER
 
     def in_group(self, group_id: str | None, user_id: str) -> bool:
         """Whether the user is in the Slack user group (False when no group is set)."""

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
+from bot.papers.formats import Paper
 from bot.render import reminders as render
 from bot.render.common import Reply
+from bot.uploads import upload_to_channel
 from reminders.clock import Clock
 from reminders.delivery import DeliveryError
 from reminders.messages import (
@@ -22,6 +25,8 @@ from reminders.messages import (
     UnreachableReport,
     WeeklyDigest,
 )
+
+log = logging.getLogger("actionlog.messenger")
 
 METADATA_EVENT = "actionlog_delivery"
 HISTORY_PAGE = 200
@@ -37,10 +42,13 @@ PERMANENT_ERRORS = frozenset({
 class SlackMessenger:
     """Implements ``reminders.delivery.Messenger`` with the Web API."""
 
-    def __init__(self, client: WebClient, clock: Clock, zone: ZoneInfo) -> None:
+    def __init__(self, client: WebClient, clock: Clock, zone: ZoneInfo,
+                 summary_paper: Callable[[str], Paper | None] | None = None) -> None:
         self._client = client
         self._clock = clock
         self._zone = zone
+        # Gives the Word action log to attach to a workspace's summary (None: don't).
+        self._summary_paper = summary_paper
 
     def render(self, message: object) -> Reply:
         now, zone = self._clock.now(), self._zone
@@ -68,7 +76,21 @@ class SlackMessenger:
             raise DeliveryError(error, permanent=error in PERMANENT_ERRORS) from None
         except OSError as exc:  # network trouble that outlasted the retries
             raise DeliveryError(type(exc).__name__, permanent=False) from None
+        if isinstance(message, MeetingSummary) and self._summary_paper is not None:
+            self._attach(team_id, recipient, str(response["channel"]), str(response["ts"]))
         return str(response["ts"])
+
+    def _attach(self, team_id: str, recipient: str, channel: str, ts: str) -> None:
+        """The Word action log, in the summary's thread; a failure leaves the summary sent."""
+        try:
+            paper = self._summary_paper(team_id) if self._summary_paper else None
+            if paper is not None:
+                upload_to_channel(self._client, channel, paper,
+                                  "The action log for the meeting papers.", thread_ts=ts)
+        except (SlackApiError, SlackRequestError, OSError) as exc:
+            error = exc.response.get("error") if isinstance(exc, SlackApiError) else str(exc)
+            log.warning("summary sent, but its action log could not be attached",
+                        extra={"fields": {"recipient": recipient, "error": error}})
 
     def find_sent(self, team_id: str, recipient: str, key: str, since: datetime) -> str | None:
         try:

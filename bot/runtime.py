@@ -10,7 +10,9 @@ from slack_bolt import App
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import Deps, build_app, make_web_client
+from bot.directory import SlackDirectory
 from bot.messenger import SlackMessenger
+from bot.papers.attach import SummaryAttachment
 from bot.settings import Settings
 from reminders.clock import Clock
 from reminders.service import ReminderService
@@ -31,7 +33,9 @@ def instance_id() -> str:
 
 def build_runtime(settings: Settings, sessions: sessionmaker[Session], clock: Clock) -> Runtime:
     client = make_web_client(settings)
-    messenger = SlackMessenger(client, clock, settings.timezone)
+    attachment = SummaryAttachment(sessions, SlackDirectory(client).name, clock,
+                                   settings.timezone)
+    messenger = SlackMessenger(client, clock, settings.timezone, summary_paper=attachment)
     deps = Deps(sessions=sessions, clock=clock, timezone=settings.timezone)
     app = build_app(settings, deps, client=client)
     service = ReminderService(sessions, messenger, clock, settings.timezone, instance_id(),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot import commands
 from bot.directory import PersonProblem, SlackDirectory
@@ -17,6 +18,7 @@ from bot.parsing import commands as c
 from bot.render.common import Reply, section
 from bot.render.help import render_error
 from bot.replies import reply_privately
+from bot.uploads import upload_to_dm
 from storage.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ USAGE_KEY: dict[type, str] = {
     c.ChangeSetting: "settings",
     c.Summary: "summary",
     c.RequestMoreTime: "more-time",
+    c.ExportLog: "export",
 }
 
 
@@ -98,10 +101,24 @@ def _handle(parsed: c.Command | c.CommandError, command: dict[str, Any],
         usage = c.USAGE.get(_usage_key(parsed))
         answer(render_error(_message(exc), usage))
         return
+    if outcome.upload is not None:
+        try:
+            upload_to_dm(client, command["user_id"], outcome.upload, outcome.upload_comment)
+        except (SlackApiError, SlackRequestError) as exc:
+            error = (str(exc.response.get("error", "error")) if isinstance(exc, SlackApiError)
+                     else "the upload was not accepted")
+            answer(_notice(UPLOAD_FAILED.format(error=error)))
+            return
     answer(outcome.reply)
     for member, reply in outcome.notify:
         client.chat_postMessage(channel=member, **reply.payload())
     home.refresh(command["team_id"], outcome.changed_for)
+
+
+UPLOAD_FAILED = (
+    ":warning: The action log is ready, but Slack refused the file ({error}), so it could "
+    "not be sent to you. Nothing was changed; please try again in a minute."
+)
 
 
 def _notice(text: str) -> Reply:

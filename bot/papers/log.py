@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.directory import FORMER_MEMBER
 from bot.papers.plain import Names, plain, uk_dates, uk_day
 from bot.render.actions import EVENT_WORDS, change_words
 from bot.render.reminders import (
@@ -44,7 +45,6 @@ NO_NEXT_MEETING = (
     "No next meeting is set, so there is no matters-arising summary yet. "
     "Set one with /actions meeting next."
 )
-UNKNOWN_PERSON = "a former member"
 
 # The RAG colours as governance reports shade them (hex RGB), pale enough for black text.
 RAG_FILLS = {
@@ -156,7 +156,7 @@ def meeting_cell(meeting: MeetingView | None, zone: ZoneInfo) -> str:
 def owner_cell(owner: OwnerView, names: Names) -> str:
     """The role as written, then its holder's name; a person by name alone."""
     if owner.role is None:
-        return names(owner.user_id) if owner.user_id else UNKNOWN_PERSON
+        return names(owner.user_id) if owner.user_id else FORMER_MEMBER
     holder = names(owner.user_id) if owner.user_id else "vacant"
     return f"{owner.role} ({holder})"
 

@@ -39,6 +39,7 @@ from storage.services.listing import (
     NoDate,
     Overdue,
 )
+from storage.services.papers import AllActions, FromMeeting, OpenActions, Scope, Since
 
 MAX_TEXT_LENGTH = 3000  # Slack's limit on a section block's text, where actions are shown
 MAX_MEETING_FIELD_LENGTH = 200  # the meetings.title and meetings.venue columns
@@ -80,10 +81,12 @@ USAGE: dict[str, str] = {
     "role": "/actions role <code> @person (or none when the role is vacant)",
     "roles": "/actions roles",
     "summary": "/actions summary",
+    "export": "/actions export [all | meeting 28/10/2026 | since 01/04/2027] [docx | xlsx | csv]",
     "secretariat": "/actions secretariat add @person · /actions secretariat group @group",
     "settings": (
         "/actions settings [channel #team | reminders 5,1 | reminders off | time 09:00 | "
-        "summary 2 | summary off | digest monday | digest off | digest empty on]"
+        "summary 2 | summary off | summary attach on | digest monday | digest off | "
+        "digest empty on | organisation <name>]"
     ),
     "help": "/actions help",
 }
@@ -104,6 +107,8 @@ HELP_TEXT = """\
 • `meeting move 26/11/2026 to 03/12/2026 14:00` (actions due at it move with it)
 • `role DCC @name` · `role DCC none` · `roles` · `summary`
 • `secretariat add @name` · `secretariat group @group` (who may close and set meetings)
+• `export` sends you the action log as Word; `export all`, `export meeting 28/10/2026`, \
+`export since 01/04/2027`, `export xlsx`, `export csv` (secretariat)
 • `settings` shows when reminders, the summary and the digest go out; `settings channel #team`
 Dates are day first: 30/06/2027, 30 Jun 2027, friday, in 2 weeks, next meeting, \
 the November meeting."""
@@ -267,6 +272,14 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class ExportLog:
+    """Send the secretariat the action log as a file for the meeting papers."""
+
+    scope: Scope = OpenActions()
+    format: str = "docx"
+
+
+@dataclass(frozen=True)
 class AddSecretariat:
     """Add a person to the secretariat."""
 
@@ -290,7 +303,7 @@ class ChangeSetting:
     """Change one setting; ``name`` is a WorkspaceSettings field."""
 
     name: str
-    value: str | int | bool
+    value: str | int | bool | None
 
 
 Command = (
@@ -314,6 +327,7 @@ Command = (
     | SetRole
     | ListRoles
     | Summary
+    | ExportLog
     | AddSecretariat
     | SetSecretariatGroup
     | MoveMeeting
@@ -893,6 +907,18 @@ def _settings(args: str, today: date) -> Command:
         return ChangeSetting("summary_lead_days", int(rest[0]))
     if what == "digest" and len(rest) == 1 and rest[0] in _WEEKDAYS:
         return ChangeSetting("digest_weekday", _WEEKDAYS.index(rest[0]))
+    if what in ("organisation", "organization", "org"):
+        name = args.split(None, 1)[1].strip() if len(rest) else ""
+        if not name:
+            raise _Invalid("Give the name the papers show: `settings organisation OPCC for "
+                           "West Mercia` (or `settings organisation none`).")
+        if len(name) > MAX_MEETING_FIELD_LENGTH:
+            raise _Invalid(f"The organisation's name is {len(name):,} characters long; the "
+                           f"limit is {MAX_MEETING_FIELD_LENGTH}.")
+        return ChangeSetting("organisation_name", None if name.lower() in _VACANT else name)
+    if what == "summary" and len(rest) == 2 and rest[0] in ("attach", "file", "word") \
+            and rest[1] in _ON_OFF:
+        return ChangeSetting("summary_attach_log", _ON_OFF[rest[1]])
     if what == "digest" and len(rest) == 2 and rest[0] == "empty" and rest[1] in _ON_OFF:
         return ChangeSetting("digest_when_empty", _ON_OFF[rest[1]])
     raise _Invalid(f"I can't change {quote(args)}. These work:")
@@ -925,6 +951,32 @@ def _roles(args: str, today: date) -> Command:
     return ListRoles()
 
 
+# The words that pick a file format, and the format each means.
+_EXPORT_FORMATS = {"docx": "docx", "word": "docx", "xlsx": "xlsx", "excel": "xlsx",
+                   "csv": "csv"}
+
+
+def _export(args: str, today: date) -> Command:
+    """`export [all | open | meeting <date> | since <date>] [docx | xlsx | csv]`."""
+    words = args.split()
+    formats = [w for w in words if w.lower() in _EXPORT_FORMATS]
+    if len(formats) > 1:
+        raise _Invalid(f"Choose one format, not {' and '.join(quote(w) for w in formats)}.")
+    fmt = _EXPORT_FORMATS[formats[0].lower()] if formats else "docx"
+    rest = [w for w in words if w.lower() not in _EXPORT_FORMATS]
+    head = rest[0].lower() if rest else ""
+    if head in ("", "open") and len(rest) <= 1:
+        return ExportLog(OpenActions(), fmt)
+    if head == "all" and len(rest) == 1:
+        return ExportLog(AllActions(), fmt)
+    if head in ("meeting", "since"):
+        if len(rest) == 1:
+            raise _Invalid(f"Which day? Give it like `export {head} 28/10/2026`.")
+        day = parse_date(" ".join(rest[1:]), today, allow_past=True)
+        return ExportLog(FromMeeting(day) if head == "meeting" else Since(day), fmt)
+    raise _Invalid(f"I can't export {quote(' '.join(rest))}. These work:")
+
+
 def _summary(args: str, today: date) -> Command:
     _no_args(args, "summary")
     return Summary()
@@ -949,6 +1001,7 @@ _PARSERS: dict[str, Callable[[str, date], Command]] = {
     "role": _role,
     "roles": _roles,
     "summary": _summary,
+    "export": _export,
     "secretariat": _secretariat,
     "settings": _settings,
 }

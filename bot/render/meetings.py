@@ -82,8 +82,14 @@ def render_settings(settings: WorkspaceSettings, changed: bool = False) -> Reply
         f"• Weekly digest ({on(settings.digest_enabled)}): "
         f"{WEEKDAY_NAMES[settings.digest_weekday]}s at {settings.send_time} to the channel"
         + (", even when there is nothing to say" if settings.digest_when_empty else ""),
+        "• The Word action log is "
+        + ("attached" if settings.summary_attach_log else "*not* attached")
+        + " to the status summary",
+        "• Organisation on the exported action log: "
+        + (escape(settings.organisation_name) if settings.organisation_name else "*not set*"),
         "Change with `/actions settings reminders 5,1`, `time 09:00`, `summary 2`, "
-        "`digest monday`, `digest off`, `digest empty on`.",
+        "`summary attach on`, `digest monday`, `digest off`, `digest empty on`, "
+        "`organisation OPCC for West Mercia`.",
     ]
     text = "\n".join(lines)
     return Reply(text=text, blocks=[section(text)])

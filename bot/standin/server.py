@@ -31,6 +31,7 @@ from bot.standin.api_spec import (
     parse_args,
 )
 from bot.standin.block_kit import check_message, check_view
+from bot.standin.files import UPLOAD_METHOD, UPLOAD_PATH, FileUploads
 from bot.standin.scopes import check_scopes, granted_scopes, needed_scopes
 from bot.standin.triggers import TriggerLedger
 
@@ -147,6 +148,14 @@ def _tz_fields(tz: str) -> dict[str, Any]:
                 "tz_offset": int(offset.total_seconds()) if offset else 0}
     except (KeyError, ValueError):  # unknown zone or tzdata missing: keep the stand-in usable
         return {"tz": tz, "tz_label": tz, "tz_offset": 0}
+
+
+class _Answered(Exception):
+    """A request answered outside the Web API's dispatch (an upload URL)."""
+
+    def __init__(self, status: int, response: dict[str, Any]) -> None:
+        super().__init__(status)
+        self.status, self.response = status, response
 
 
 class _Server(ThreadingHTTPServer):
@@ -272,6 +281,9 @@ class SlackStandIn:
             "usergroups.users.list": self._usergroups_users_list,
             "team.info": self._team_info,
         }
+        # File uploads live in their own module: two methods and the upload URL.
+        self.files = FileUploads(self)
+        self._handlers.update(self.files.handlers())
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -478,12 +490,17 @@ class SlackStandIn:
             method = parts.path[len("/api/"):]
         elif parts.path.startswith("/response/"):
             method = "response_url"
+        elif parts.path.startswith(UPLOAD_PATH):
+            method = UPLOAD_METHOD
         else:
             method = parts.path
         args: Args = {}
         token: str | None = None
         extra_headers: dict[str, str] = {}
         try:
+            if method == UPLOAD_METHOD:
+                status, response = self.files.receive(parts.path, headers, body)
+                raise _Answered(status, response)
             args = parse_args(parts.query, header(headers, "Content-Type"), body)
             token = bearer_token(headers) or args.pop("token", None)
             status, response = 200, self._dispatch(method, args, token, parts.path)
@@ -491,6 +508,9 @@ class SlackStandIn:
             status, response, extra_headers = exc.status, exc.payload(), exc.headers
         except _Dropped:
             status, response = 0, {"ok": False, "error": "connection_dropped"}
+        except _Answered as answered:
+            status, response = answered.status, answered.response
+            args = {"bytes": len(body)}
         except Exception as exc:  # a stand-in bug must surface in the recorded call, not vanish
             status, response = 500, {"ok": False, "error": "internal_error", "detail": repr(exc)}
         call = Call(method, args, token, received, status, response, parts.path, headers)
@@ -777,6 +797,17 @@ class SlackStandIn:
         messages = [m if wanted else {k: v for k, v in m.items() if k != "metadata"}
                     for m in reversed(found)][:limit]
         return {"messages": messages, "has_more": len(found) > limit}
+
+    def _record_file_share(self, channel: str, comment: str, files: list[dict[str, Any]],
+                           thread_ts: str | None) -> None:
+        """The message a completed upload posts in its channel, as history shows it."""
+        message = {"type": "message", "subtype": "file_share", "text": comment,
+                   "user": self.bot_user_id, "bot_id": self.bot_id, "ts": self._next_ts(),
+                   "files": files}
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        with self._lock:
+            self._history.setdefault(channel, []).append(message)
 
     def messages_in(self, channel: str) -> list[dict[str, Any]]:
         """Messages posted to a channel (a user id means the DM with them), oldest first."""

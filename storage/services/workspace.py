@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,7 @@ from storage.services.people import (
     require_secretariat,
     secretariat_user_ids,
 )
+from storage.services.text import check_storable
 
 # The roles the minutes use, created vacant so actions can name them from day one.
 STANDARD_ROLES = ("PCC", "DPCC", "CEO", "CC", "DCC", "ACC", "CFO")
@@ -59,6 +61,11 @@ def _create_settings(session: Session, *, team_id: str, now: datetime) -> Worksp
     return settings
 
 
+def team_ids(session: Session) -> list[str]:
+    """Every workspace the database holds, in order."""
+    return sorted(session.scalars(select(WorkspaceSettings.team_id)))
+
+
 def is_set_up(session: Session, *, team_id: str) -> bool:
     """Settings exist and someone is secretariat: nothing is left to create on first use."""
     settings = session.get(WorkspaceSettings, team_id)
@@ -95,6 +102,8 @@ def change_setting(
         if any(n > SETTING_LIMITS[name] for n in days):
             raise InvalidChange("Reminders can go at most 20 working days before a meeting.")
         value = ",".join(str(n) for n in days)
+    if isinstance(value, str):
+        check_storable(value, what="The setting")
     settings = get_settings(session, team_id=team_id, now=now)
     setattr(settings, name, value)
     settings.updated_at = now

@@ -41,6 +41,7 @@ def test_only_used_scopes() -> None:
         "chat:write": "chat_postMessage",
         "users:read": "users_info",
         "usergroups:read": "usergroups_users_list",
+        "files:write": "files_upload_v2",
         "im:write": "conversations_open",
         "im:history": "conversations_history",
         "channels:history": "conversations_history",

@@ -418,7 +418,7 @@ def test_cli_export_and_forget_user(
 ) -> None:
     build(sessions)
     out = cli_env / "export"
-    assert main(["export", "--out", str(out), "--team", TEAM]) == 0
+    assert main(["export-data", "--out", str(out), "--team", TEAM]) == 0
     printed = capsys.readouterr().out
     for name in (
         export.JSON_NAME,
@@ -444,7 +444,7 @@ def test_cli_export_and_forget_user(
     assert main(["forget-user", LEAVER]) == 0  # every workspace: now the other one too
     printed = capsys.readouterr().out
     assert f"{TEAM}: no record" in printed and f"{OTHER_TEAM}: {LEAVER} is now" in printed
-    assert main(["export", "--out", str(out)]) == 0
+    assert main(["export-data", "--out", str(out)]) == 0
     assert LEAVER not in (out / export.JSON_NAME).read_text(encoding="utf-8")
     for name in ("actions.csv", "owners.csv", "events.csv", "roles.csv", "secretariat.csv"):
         assert LEAVER not in (out / name).read_text(encoding="utf-8-sig")
@@ -456,7 +456,7 @@ def test_cli_export_and_forget_user(
         (["forget-user", "not-an-id"], "is not a Slack user id"),
         (["forget-user", LEAVER, "--team", TEAM, "--role", "XYZ"], "There is no role XYZ"),
         (["forget-user", "USEC", "--team", TEAM], "only member of the secretariat"),
-        (["export", "--out", "x", "--team", "TNOPE"], "no workspace TNOPE"),
+        (["export-data", "--out", "x", "--team", "TNOPE"], "no workspace TNOPE"),
     ],
 )
 def test_cli_refusals_exit_2_and_change_nothing(
