@@ -4,6 +4,7 @@ from datetime import date, time
 
 import pytest
 
+from bot.parsing import commands as c
 from bot.parsing.commands import (
     HELP_TEXT,
     MAX_TEXT_LENGTH,
@@ -39,6 +40,7 @@ from bot.parsing.commands import (
 )
 from bot.parsing.dates import DueAtMeetingInMonth, DueAtNextMeeting, DueOnDate
 from bot.parsing.owners import RoleOwner, UserOwner
+from storage.services import papers
 
 TODAY = date(2026, 11, 23)  # a Monday
 
@@ -556,7 +558,7 @@ def test_unknown_subcommand() -> None:
 def test_usage_covers_every_subcommand() -> None:
     subcommands = {"add", "update", "start", "done", "close", "reopen", "drop", "due"}
     subcommands |= {"assign", "show", "list", "meeting", "role", "roles", "summary", "help"}
-    subcommands |= {"secretariat", "settings", "more-time"}
+    subcommands |= {"secretariat", "settings", "more-time", "export"}
     assert set(USAGE) == subcommands
     for name, line in USAGE.items():
         assert line.startswith(f"/actions {name}")
@@ -587,3 +589,29 @@ def test_meeting_move() -> None:
         date(2026, 11, 26), date(2026, 12, 3), time(14, 0))
     assert "move" in error("meeting move 26/11/2026").message
     assert "past" in error("meeting move 26/11/2026 to 01/01/2026").message
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("export", c.ExportLog(papers.OpenActions(), "docx")),
+    ("export all", c.ExportLog(papers.AllActions(), "docx")),
+    ("export xlsx", c.ExportLog(papers.OpenActions(), "xlsx")),
+    ("export CSV all", c.ExportLog(papers.AllActions(), "csv")),
+    ("export meeting 28/10/2020", c.ExportLog(papers.FromMeeting(date(2020, 10, 28)), "docx")),
+    ("export since 01/04/2027 docx", c.ExportLog(papers.Since(date(2027, 4, 1)), "docx")),
+])
+def test_export_words(text: str, expected: c.ExportLog) -> None:
+    assert c.parse_command(text, date(2026, 11, 23)) == expected
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("export csv xlsx", "Choose one format"),
+    ("export everything", "I can't export `everything`"),
+    ("export meeting", "Which day?"),
+    ("export since someday", "someday"),
+    ("export all meeting 28/10/2020", "I can't export"),
+])
+def test_export_refusals(text: str, message: str) -> None:
+    with pytest.raises(c.CommandError) as caught:
+        c.parse_command(text, date(2026, 11, 23))
+    assert message in caught.value.message
+    assert caught.value.usage == c.USAGE["export"]
