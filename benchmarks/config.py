@@ -38,6 +38,9 @@ class Sizes:
     # B5: footprint.
     b5_idle_seconds: float = 1.0
     b5_starts: int = 3
+    # B6: the action log for the meeting papers, in each format.
+    b6_actions: int = 10_000
+    b6_repeats: int = 3
 
 
 QUICK = Sizes(
@@ -47,6 +50,7 @@ QUICK = Sizes(
     b3_reminders=40, b3_workspace_per_min=1200.0, b3_workspace_burst=10,
     b4_actions=300, b4_repeats=1,
     b5_idle_seconds=0.5, b5_starts=1,
+    b6_actions=200, b6_repeats=1,
 )
 
 

@@ -329,7 +329,7 @@ def _export_papers(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from bot.directory import SlackDirectory
-    from bot.papers.formats import PaperFormat, write
+    from bot.papers.formats import PARTS, PaperFormat, write
     from bot.papers.gather import gather_log
     from storage.db import read_transaction
     from storage.errors import ServiceError
@@ -352,6 +352,7 @@ def _export_papers(args: argparse.Namespace) -> int:
         scope = papers.Since(args.since)
     directory = SlackDirectory(make_web_client(settings))
     sessions = make_session_factory(engine)
+    fmt = PaperFormat(args.format)
     try:
         with read_transaction(sessions) as session:
             teams = team_ids(session)
@@ -364,7 +365,7 @@ def _export_papers(args: argparse.Namespace) -> int:
             if team not in teams:
                 raise CliError(f"there is no workspace {team} in the database")
             log = gather_log(session, team_id=team, scope=scope, names=directory.name,
-                             now=datetime.now(UTC), zone=settings.timezone)
+                             now=datetime.now(UTC), zone=settings.timezone, parts=PARTS[fmt])
     except ServiceError as exc:
         raise CliError(exc.message.replace("`/actions meeting list`", "the meetings")) \
             from None
@@ -372,7 +373,7 @@ def _export_papers(args: argparse.Namespace) -> int:
         raise CliError(f"Slack did not answer a name lookup ({_slack_reason(exc)})") from None
     except OSError as exc:
         raise CliError(f"cannot reach Slack at SLACK_API_URL ({type(exc).__name__})") from None
-    paper = write(log, PaperFormat(args.format))
+    paper = write(log, fmt)
     target = Path(args.out) if args.out else Path(paper.filename)
     if target.is_dir():
         target = target / paper.filename
@@ -383,8 +384,9 @@ def _export_papers(args: argparse.Namespace) -> int:
         raise CliError(f"cannot write {target} ({exc.strerror or type(exc).__name__})") \
             from None
     count = len(log.rows)
-    print(f"wrote {target} ({log.scope.lower()}: {count} action{'' if count == 1 else 's'}, "
-          f"{len(log.history)} history entries)")
+    history = f", {len(log.history)} history entries" if PARTS[fmt].history else ""
+    print(f"wrote {target} ({log.scope.lower()}: {count} action{'' if count == 1 else 's'}"
+          f"{history})")
     return 0
 
 

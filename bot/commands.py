@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from bot.directory import SlackDirectory
-from bot.papers.formats import Paper, PaperFormat, write
+from bot.papers.formats import PARTS, Paper, PaperFormat, write
 from bot.papers.gather import gather_log
 from bot.parsing import commands as c
 from bot.render import actions as render
@@ -431,9 +431,11 @@ def _export(command: c.ExportLog, request: Request, session: Session) -> Outcome
     people.require_secretariat(session, team_id=request.team_id,
                                actor=actor_for(session, request),
                                doing="export the action log for the meeting papers")
+    fmt = PaperFormat(command.format)
     log = gather_log(session, team_id=request.team_id, scope=command.scope,
-                     names=request.directory.name, now=request.now, zone=request.deps.timezone)
-    paper = write(log, PaperFormat(command.format))
+                     names=request.directory.name, now=request.now, zone=request.deps.timezone,
+                     parts=PARTS[fmt])
+    paper = write(log, fmt)
     count = len(log.rows)
     actions_words = f"{count} action{'' if count == 1 else 's'}" if count else "no actions"
     text = (f":page_facing_up: {log.title}: {log.scope.lower()}, {actions_words}. "

@@ -15,6 +15,7 @@ from bot.standin.server import Call
 QUIET_METHODS = frozenset({
     "auth.test", "users.info", "users.list", "conversations.open", "conversations.info",
     "conversations.history", "usergroups.users.list", "team.info", "api.test",
+    "files.getUploadURLExternal", "upload_url",
 })
 VIEW_METHODS = frozenset({"views.open", "views.push", "views.update"})
 
@@ -83,6 +84,8 @@ def render_calls(calls: Sequence[Call], full_home_for: str | None = None,
             view = {**call.args.get("view", {}), **call.response.get("view", {})}
             out.form = Form.of(view, names())
             out.lines += out.form.describe()
+        elif call.method == "files.completeUploadExternal":
+            _file(out, call)
         elif call.method == "views.publish" and last_home.get(call.args.get("user_id")) == index:
             _home(out, call, full_home_for)
     if elsewhere:
@@ -132,6 +135,19 @@ def _message(out: Output, call: Call) -> None:
     container = {"message": {**message, "blocks": call.args.get("blocks")},
                  "channel": {"id": resolved, "name": resolved.lower()}}
     _shown(out, heading, render_message(call.args, names(), _next_number(out)), container)
+
+
+def _file(out: Output, call: Call) -> None:
+    """A file shared with the upload flow, e.g. the exported action log."""
+    channel = str(call.args.get("channel_id") or "")
+    out.lines.append(f"[file in {where(channel)}]" if channel else "[file, not shared]")
+    comment = call.args.get("initial_comment")
+    if comment:
+        out.lines += indent([str(comment)])
+    for shared in call.response.get("files") or []:
+        size = int(shared.get("size") or 0)
+        out.lines += indent([f"📎 {shared.get('name')} ({size / 1024:,.0f} KB): "
+                             f"{shared.get('title')}"])
 
 
 def _home(out: Output, call: Call, full_for: str | None) -> None:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.papers.formats import Paper, PaperFormat, write
+from bot.papers.formats import PARTS, Paper, PaperFormat, write
 from bot.papers.gather import gather_log
 from reminders.clock import Clock
 from storage.db import read_transaction
@@ -29,5 +29,6 @@ class SummaryAttachment:
             if settings is None or not settings.summary_attach_log:
                 return None
             log = gather_log(session, team_id=team_id, scope=papers.OpenActions(),
-                             names=self._names, now=self._clock.now(), zone=self._zone)
+                             names=self._names, now=self._clock.now(), zone=self._zone,
+                             parts=PARTS[PaperFormat.DOCX])
         return write(log, PaperFormat.DOCX)

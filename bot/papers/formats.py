@@ -9,7 +9,7 @@ from enum import StrEnum
 from bot.papers.csv_file import render_csv
 from bot.papers.excel import render_xlsx
 from bot.papers.json_file import render_json
-from bot.papers.log import ActionLog
+from bot.papers.log import ActionLog, Parts
 from bot.papers.word import render_docx
 
 
@@ -25,6 +25,14 @@ WRITERS: dict[PaperFormat, Callable[[ActionLog], bytes]] = {
     PaperFormat.XLSX: render_xlsx,
     PaperFormat.CSV: render_csv,
     PaperFormat.JSON: render_json,
+}
+
+# What each format shows besides the table: Word the summary, Excel and JSON the history.
+PARTS = {
+    PaperFormat.DOCX: Parts(history=False, summary=True),
+    PaperFormat.XLSX: Parts(history=True, summary=False),
+    PaperFormat.CSV: Parts(history=False, summary=False),
+    PaperFormat.JSON: Parts(history=True, summary=False),
 }
 
 # What Slack shows while a file is being described (its alt text and the upload's title).

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.papers.log import ActionLog, Names, build_log
+from bot.papers.log import ActionLog, Names, Parts, build_log
 from reminders import planner
 from reminders.live import live_actions
 from storage.models import WorkspaceSettings
@@ -34,7 +34,7 @@ def scope_words(scope: papers.Scope, meeting_title: str | None = None) -> str:
 
 def gather_log(
     session: Session, *, team_id: str, scope: papers.Scope, names: Names, now: datetime,
-    zone: ZoneInfo,
+    zone: ZoneInfo, parts: Parts = Parts(),  # noqa: B008 - frozen, so sharing it is safe
 ) -> ActionLog:
     """The action log for ``scope``; ServiceError for a scope that cannot be met."""
     choice = papers.choose(session, team_id=team_id, scope=scope, now=now, zone=zone)
@@ -44,7 +44,7 @@ def gather_log(
     events = papers.history_of(session, team_id=team_id, action_ids=[a.id for a in actions])
     upcoming = meetings.next_meeting(session, team_id=team_id, now=now)
     summary = None
-    if upcoming is not None:
+    if upcoming is not None and parts.summary:
         view = meeting_view(upcoming)
         assert view is not None
         live = live_actions(session, team_id, holders, zone, since=now)
@@ -59,4 +59,5 @@ def gather_log(
         names=cache(names),
         now=now,
         zone=zone,
+        parts=parts,
     )

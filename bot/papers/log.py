@@ -24,7 +24,8 @@ from bot.render.reminders import (
 from bot.render.words import KIND_LABELS, STATUS_LABELS, day_words, meeting_words, time_words
 from reminders.messages import MeetingSummary
 from reminders.rag import Rag, rag_for
-from storage.models import ActionEvent, MeetingKind
+from storage.models import MeetingKind
+from storage.services.papers import EventRow
 from storage.views import ActionView, MeetingView, OwnerView
 
 COLUMNS = (
@@ -126,6 +127,17 @@ class SummarySection:
 
 
 @dataclass(frozen=True)
+class Parts:
+    """Which parts a format shows; the others are not built (they cost time at scale)."""
+
+    history: bool = True
+    summary: bool = True
+
+
+NO_SUMMARY = SummarySection("Matters arising", "", ())
+
+
+@dataclass(frozen=True)
 class ActionLog:
     """Everything a paper holds."""
 
@@ -196,14 +208,14 @@ def build_row(
     )
 
 
-def history_row(ref: str, event: ActionEvent, names: Names, zone: ZoneInfo) -> HistoryRow:
+def history_row(ref: str, event: EventRow, names: Names, zone: ZoneInfo) -> HistoryRow:
     """One change, in the words `/actions show` uses."""
     return HistoryRow(
         ref=ref,
         at=event.at.astimezone(zone).replace(tzinfo=None),
         who=names(event.actor),
         what=EVENT_WORDS.get(event.kind, event.kind.replace("_", " ")),
-        change=uk_dates(plain(change_words(event), names)),
+        change=uk_dates(plain(change_words(event), names)),  # type: ignore[arg-type]
         note=event.note or "",
     )
 
@@ -253,13 +265,14 @@ def build_log(
     organisation: str | None,
     scope: str,
     actions: Sequence[ActionView],
-    events: Mapping[int, Sequence[ActionEvent]],
+    events: Mapping[int, Sequence[EventRow]],
     summary: MeetingSummary | None,
     names: Names,
     now: datetime,
     zone: ZoneInfo,
+    parts: Parts = Parts(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> ActionLog:
-    """The whole paper from the storage views: rows, history and summary."""
+    """The paper from the storage views: rows, and the history and summary if wanted."""
     rows = []
     history = []
     for action in actions:
@@ -267,12 +280,13 @@ def build_log(
         noted = next((e for e in reversed(mine) if e.note), None)
         note_on = noted.at.astimezone(zone).date() if noted else None
         rows.append(build_row(action, note_on, names, now, zone))
-        history += [history_row(action.ref_label, e, names, zone) for e in mine]
+        if parts.history:
+            history += [history_row(action.ref_label, e, names, zone) for e in mine]
     return ActionLog(
         organisation=organisation,
         as_at=now.astimezone(zone).replace(tzinfo=None),
         scope=scope,
         rows=tuple(rows),
         history=tuple(history),
-        summary=summary_section(summary, names, now, zone),
+        summary=summary_section(summary, names, now, zone) if parts.summary else NO_SUMMARY,
     )

@@ -18,10 +18,13 @@ _BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _EMOJI = tuple(RAG_EMOJI.values())
+_MARKS = re.compile(r"[<*_&:]")
 
 
 def plain(text: str, names: Names) -> str:
     """The words without mrkdwn: mentions become names, marks and RAG emoji go."""
+    if not _MARKS.search(text):
+        return text  # most history entries: nothing to do, and there are thousands
     text = _MENTION.sub(lambda m: names(m[1]), text)
     text = _CHANNEL.sub(lambda m: f"#{m[1] or m[2]}", text)
     text = _SUBTEAM.sub(lambda m: m[1] or "a user group", text)

@@ -34,6 +34,8 @@ def render_docx(log: ActionLog) -> bytes:
     normal = document.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(9)
+    # No space under each paragraph: table cells are paragraphs too.
+    normal.paragraph_format.space_after = Pt(0)
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
@@ -91,26 +93,29 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _cell(text: str, width_cm: float, *, fill: str | None = None, bold: bool = False,
-          span: int = 1) -> str:
-    shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
-    grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+def _cell(text: str, width_cm: float | None = None, *, fill: str | None = None,
+          bold: bool = False, span: int = 1) -> str:
+    """One cell's XML. Body cells carry only their text: the grid gives the widths."""
+    properties = ""
+    if width_cm is not None or fill or span > 1:
+        width = (f'<w:tcW w:w="{round(width_cm * TWIPS_PER_CM)}" w:type="dxa"/>'
+                 if width_cm is not None else "")
+        grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+        shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
+        properties = f"<w:tcPr>{width}{grid}{shading}</w:tcPr>"
     bold_mark = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    if not text:
+        return f"<w:tc>{properties}<w:p/></w:tc>"
     runs = "<w:br/>".join(
         f'<w:t xml:space="preserve">{escape(_clean(line))}</w:t>' for line in text.split("\n")
     )
-    return (
-        f'<w:tc><w:tcPr><w:tcW w:w="{round(width_cm * TWIPS_PER_CM)}" w:type="dxa"/>'
-        f"{grid}{shading}</w:tcPr><w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\"/></w:pPr>"
-        f"<w:r>{bold_mark}{runs}</w:r></w:p></w:tc>"
-    )
+    return f"<w:tc>{properties}<w:p><w:r>{bold_mark}{runs}</w:r></w:p></w:tc>"
 
 
 def _row(row: LogRow) -> str:
-    cells = []
-    for position, (text, width) in enumerate(zip(row.texts(), WIDTHS_CM, strict=True)):
-        fill = RAG_FILLS[row.rag] if position == STATUS_COLUMN and row.rag else None
-        cells.append(_cell(text, width, fill=fill))
+    cells = [_cell(text) for text in row.texts()]
+    if row.rag:
+        cells[STATUS_COLUMN] = _cell(row.status, fill=RAG_FILLS[row.rag])
     return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>"
 
 

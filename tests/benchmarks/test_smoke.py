@@ -26,7 +26,7 @@ TINY = replace(
     b1_small_actions=30, b1_counted=1, b1_max_seconds=10.0, b1_drain_seconds=20.0,
     b2_actions=100, b2_owners=10, b2_meetings=10,
     b3_reminders=8, b3_workspace_per_min=6000.0, b3_workspace_burst=4,
-    b4_actions=60, b5_idle_seconds=0.1, b5_starts=1,
+    b4_actions=60, b5_idle_seconds=0.1, b5_starts=1, b6_actions=40,
 )
 
 
