@@ -330,7 +330,7 @@ def _export_papers(args: argparse.Namespace) -> int:
 
     from bot.directory import SlackDirectory
     from bot.papers.formats import PARTS, PaperFormat, write
-    from bot.papers.gather import gather_log
+    from bot.papers.gather import read_log
     from storage.db import read_transaction
     from storage.errors import ServiceError
     from storage.services import papers
@@ -364,11 +364,13 @@ def _export_papers(args: argparse.Namespace) -> int:
                     "choose one with --team")
             if team not in teams:
                 raise CliError(f"there is no workspace {team} in the database")
-            log = gather_log(session, team_id=team, scope=scope, names=directory.name,
-                             now=datetime.now(UTC), zone=settings.timezone, parts=PARTS[fmt])
+            records = read_log(session, team_id=team, scope=scope, now=datetime.now(UTC),
+                               zone=settings.timezone, parts=PARTS[fmt])
     except ServiceError as exc:
         raise CliError(exc.message.replace("`/actions meeting list`", "the meetings")) \
             from None
+    try:
+        log = records.build(directory.name)
     except SlackApiError as exc:
         raise CliError(f"Slack did not answer a name lookup ({_slack_reason(exc)})") from None
     except OSError as exc:

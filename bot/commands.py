@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.directory import SlackDirectory
 from bot.papers.formats import PARTS, Paper, PaperFormat, write
-from bot.papers.gather import gather_log
+from bot.papers.gather import read_log
 from bot.parsing import commands as c
 from bot.render import actions as render
 from bot.render import meetings as render_meetings
@@ -73,8 +73,9 @@ class Outcome:
     changed_for: set[str] = field(default_factory=set)
     # Messages for other people, by user id.
     notify: list[tuple[str, Reply]] = field(default_factory=list)
-    # A file for the requester's direct message, and the words that go with it.
-    upload: Paper | None = None
+    # Builds a file for the requester's direct message (outside any transaction: it may
+    # ask Slack for names), and the words that go with it.
+    upload: Callable[[], Paper] | None = None
     upload_comment: str = ""
 
 
@@ -427,21 +428,26 @@ def _summary(command: c.Summary, request: Request, session: Session) -> Outcome:
 
 
 def _export(command: c.ExportLog, request: Request, session: Session) -> Outcome:
-    """The action log as a file, for the secretariat's direct message."""
+    """The action log as a file, for the secretariat's direct message.
+
+    The records are read here; the file is built, with names from Slack, by the listener
+    once the transaction has closed.
+    """
     people.require_secretariat(session, team_id=request.team_id,
                                actor=actor_for(session, request),
                                doing="export the action log for the meeting papers")
     fmt = PaperFormat(command.format)
-    log = gather_log(session, team_id=request.team_id, scope=command.scope,
-                     names=request.directory.name, now=request.now, zone=request.deps.timezone,
-                     parts=PARTS[fmt])
-    paper = write(log, fmt)
-    count = len(log.rows)
+    records = read_log(session, team_id=request.team_id, scope=command.scope,
+                       now=request.now, zone=request.deps.timezone, parts=PARTS[fmt])
+    count = len(records.actions)
+    title = f"Action log as at {request.now.astimezone(request.deps.timezone):%d/%m/%Y}"
     actions_words = f"{count} action{'' if count == 1 else 's'}" if count else "no actions"
-    text = (f":page_facing_up: {log.title}: {log.scope.lower()}, {actions_words}. "
+    text = (f":page_facing_up: {title}: {records.scope.lower()}, {actions_words}. "
             "The file is in your direct messages with me.")
-    comment = f"{log.title}: {log.scope.lower()}, {actions_words}."
-    return Outcome(Reply(text=text, blocks=[section(text)]), upload=paper,
+    comment = f"{title}: {records.scope.lower()}, {actions_words}."
+    directory = request.directory
+    return Outcome(Reply(text=text, blocks=[section(text)]),
+                   upload=lambda: write(records.build(directory.name), fmt),
                    upload_comment=comment)
 
 

@@ -103,7 +103,7 @@ def _handle(parsed: c.Command | c.CommandError, command: dict[str, Any],
         return
     if outcome.upload is not None:
         try:
-            upload_to_dm(client, command["user_id"], outcome.upload, outcome.upload_comment)
+            upload_to_dm(client, command["user_id"], outcome.upload(), outcome.upload_comment)
         except (SlackApiError, SlackRequestError) as exc:
             error = (str(exc.response.get("error", "error")) if isinstance(exc, SlackApiError)
                      else "the upload was not accepted")

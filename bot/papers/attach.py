@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.papers.formats import PARTS, Paper, PaperFormat, write
-from bot.papers.gather import gather_log
+from bot.papers.gather import read_log
 from reminders.clock import Clock
 from storage.db import read_transaction
 from storage.models import WorkspaceSettings
@@ -28,7 +28,8 @@ class SummaryAttachment:
             settings = session.get(WorkspaceSettings, team_id)
             if settings is None or not settings.summary_attach_log:
                 return None
-            log = gather_log(session, team_id=team_id, scope=papers.OpenActions(),
-                             names=self._names, now=self._clock.now(), zone=self._zone,
-                             parts=PARTS[PaperFormat.DOCX])
-        return write(log, PaperFormat.DOCX)
+            records = read_log(session, team_id=team_id, scope=papers.OpenActions(),
+                               now=self._clock.now(), zone=self._zone,
+                               parts=PARTS[PaperFormat.DOCX])
+        # Names are asked of Slack only once the transaction is closed.
+        return write(records.build(self._names), PaperFormat.DOCX)

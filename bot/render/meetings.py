@@ -86,7 +86,7 @@ def render_settings(settings: WorkspaceSettings, changed: bool = False) -> Reply
         + ("attached" if settings.summary_attach_log else "*not* attached")
         + " to the status summary",
         "• Organisation on the exported action log: "
-        + (escape(settings.organisation_name) if settings.organisation_name else "*not set*"),
+        + (inline(settings.organisation_name) if settings.organisation_name else "*not set*"),
         "Change with `/actions settings reminders 5,1`, `time 09:00`, `summary 2`, "
         "`summary attach on`, `digest monday`, `digest off`, `digest empty on`, "
         "`organisation OPCC for West Mercia`.",

@@ -95,7 +95,8 @@ def test_no_slack_call_inside_a_transaction(guard: Guard, bot: RunningBot) -> No
                  "add <@UOWNER> to share the note by 30/06/2027",
                  "assign A-2 <@UDCC>, <@U012AB3CD>", "update A-1 draft circulated",
                  "due A-1 31/12/2026", "list", "list mine", "show A-1", "summary",
-                 "role ACC <@UACC>", "roles", "settings"):
+                 "role ACC <@UACC>", "roles", "settings", "settings summary attach on",
+                 "export", "export all xlsx", "export meeting 26/11/2026 csv"):
         say(bot, text)
     say(bot, "close A-2", user="UOTHER")  # secretariat through the group
     assert "marked in progress" in press(bot, ActionId.MARK_IN_PROGRESS, 1, "UDCC")
@@ -114,8 +115,12 @@ def test_no_slack_call_inside_a_transaction(guard: Guard, bot: RunningBot) -> No
     wait_until_settled(bot.standin)
     bot.clock.set(datetime(2026, 11, 19, 9, 0, tzinfo=LONDON))
     bot.reminders.run_due()
+    bot.clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=LONDON))  # the summary, with its file
+    bot.reminders.run_due()
     wait_until_settled(bot.standin)
     assert bot.standin.calls_to("users.info"), "the owners were never looked up"
+    assert len(bot.standin.files.shared("DUSEC")) >= 3, "the exports were not all uploaded"
+    assert bot.standin.files.shared("C0TEAM"), "the summary's action log was not attached"
     assert bot.standin.calls_to("usergroups.users.list"), "the group was never asked"
     assert guard.violations == [], "\n".join(guard.violations)
 
