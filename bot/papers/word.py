@@ -128,8 +128,9 @@ def _table_xml(rows: tuple[LogRow, ...]) -> str:
                    for name, width in zip(COLUMNS, WIDTHS_CM, strict=True))
     # tblHeader repeats the first row at the top of every page.
     parts = [
+        # tblPr's children in the schema's order (Word refuses a file otherwise).
         f"<w:tbl {nsdecls('w')}><w:tblPr><w:tblW w:w=\"0\" w:type=\"auto\"/>"
-        f"<w:tblLayout w:type=\"fixed\"/><w:tblBorders>{borders}</w:tblBorders>"
+        f"<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
         f"<w:tblCellMar><w:left w:w=\"57\" w:type=\"dxa\"/><w:right w:w=\"57\" w:type=\"dxa\"/>"
         f"</w:tblCellMar></w:tblPr><w:tblGrid>{grid}</w:tblGrid>",
         f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>",

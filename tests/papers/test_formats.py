@@ -212,3 +212,33 @@ def _pdf_text(pdf: Path) -> str:
                               capture_output=True, text=True, timeout=60)
         return " ".join(done.stdout.split())
     pytest.skip("pdftotext (poppler-utils) is not installed to read the PDF back")
+
+
+# The order ECMA-376 gives these elements' children; Word refuses a file that breaks it.
+TBL_PR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+                "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
+                "shd", "tblLayout", "tblCellMar", "tblLook"]
+TC_PR_ORDER = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap",
+               "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark"]
+
+
+def _in_schema_order(element, order: list[str]) -> bool:  # type: ignore[no-untyped-def]
+    names = [child.tag.rsplit("}", 1)[-1] for child in element]
+    positions = [order.index(name) for name in names]
+    return positions == sorted(positions)
+
+
+@pytest.mark.parametrize("empty", [False, True])
+def test_word_table_properties_are_in_schema_order(
+    sessions: sessionmaker[Session], empty: bool
+) -> None:
+    if empty:
+        with transaction(sessions) as session:
+            workspace.welcome(session, team_id=TEAM, user_id=SEC.user_id, now=NOW)
+    else:
+        build_known_log(sessions)
+    log = _log(sessions, papers.OpenActions())
+    table = docx.Document(io.BytesIO(write(log, PaperFormat.DOCX).content)).tables[0]._tbl
+    assert _in_schema_order(table.tblPr, TBL_PR_ORDER)
+    for properties in table.xpath(".//w:tcPr"):
+        assert _in_schema_order(properties, TC_PR_ORDER)
