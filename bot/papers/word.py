@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
+import zipfile
 from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Pt
 
@@ -23,6 +24,8 @@ WIDTHS_CM = (1.3, 2.8, 1.1, 5.0, 3.3, 2.2, 2.2, 2.5, 4.1, 2.2)
 MARGIN_CM = 1.5
 TWIPS_PER_CM = 567
 HEADER_FILL = "D9D9D9"
+DOCUMENT_PART = "word/document.xml"
+MARK_PREFIX = "ACTIONLOG-TABLE-"
 STATUS_COLUMN = COLUMNS.index("Status")
 # XML 1.0 cannot hold these control characters, which Slack text may carry.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -47,16 +50,38 @@ def render_docx(log: ActionLog) -> bytes:
     count = len(log.rows)
     document.add_paragraph(f"{log.scope} · {count} action{'' if count == 1 else 's'} · as at "
                            f"{log.as_at:%d/%m/%Y %H:%M}")
-    body = document.element.body
-    # The table goes before the section properties python-docx keeps last in the body.
-    body.insert(len(body) - 1, parse_xml(_table_xml(log.rows)))
+    # The table takes this paragraph's place once the file is written (see _put_table);
+    # the marker is new each time, so no text a person typed can be mistaken for it.
+    mark = MARK_PREFIX + uuid.uuid4().hex
+    document.add_paragraph(mark)
 
     summary = document.add_section(WD_SECTION.NEW_PAGE)
     summary.orientation = WD_ORIENT.LANDSCAPE
     _summary(document, log)
     out = io.BytesIO()
     document.save(out)
-    return out.getvalue()
+    return _put_table(out.getvalue(), mark, _table_xml(log.rows))
+
+
+def _put_table(package: bytes, marker: str, table: str) -> bytes:
+    """The file with the table's XML in place of the marker paragraph.
+
+    Parsing ten thousand rows into python-docx's tree and serialising them again took
+    over a second; the table is plain text already, so it goes straight into the part.
+    """
+    result = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, \
+            zipfile.ZipFile(result, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == DOCUMENT_PART:
+                text = data.decode("utf-8")
+                mark = text.index(marker)
+                start = max(text.rfind("<w:p>", 0, mark), text.rfind("<w:p ", 0, mark))
+                end = text.index("</w:p>", mark) + len("</w:p>")
+                data = (text[:start] + table + text[end:]).encode("utf-8")
+            target.writestr(item, data)
+    return result.getvalue()
 
 
 def _page_header(section, log: ActionLog) -> None:  # type: ignore[no-untyped-def]

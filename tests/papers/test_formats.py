@@ -75,6 +75,7 @@ def test_word_table_header_shading_and_page_setup(known: ActionLog) -> None:
     fills = [row.cells[status]._tc.xpath("./w:tcPr/w:shd/@w:fill") for row in table.rows[1:]]
     assert fills == [[RAG_FILLS[r]] if r else [] for r in RAGS]
     texts = [p.text for p in document.paragraphs]
+    assert not any("ACTIONLOG-TABLE" in t for t in texts)  # the marker became the table
     assert "Matters arising: Thematic meeting on Covid-19 — Thu 26 Nov 2026, 10:00" in texts
     assert "From the Monthly assurance meeting of Thu 15 Oct 2026" in texts
     assert "Overdue (1)" in texts
