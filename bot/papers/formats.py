@@ -11,6 +11,7 @@ from bot.papers.excel import render_xlsx
 from bot.papers.json_file import render_json
 from bot.papers.log import ActionLog, Parts
 from bot.papers.word import render_docx
+from reminders.gcpause import paused_gc
 
 
 class PaperFormat(StrEnum):
@@ -56,8 +57,11 @@ class Paper:
 def write(log: ActionLog, fmt: PaperFormat) -> Paper:
     """The log as a file in ``fmt``."""
     stamp = f"{log.as_at:%Y-%m-%d}"
+    # Writers make hundreds of thousands of small objects and no cycles worth collecting.
+    with paused_gc():
+        content = WRITERS[fmt](log)
     return Paper(
         filename=f"action-log-{stamp}.{fmt.value}",
         title=f"{log.title} ({log.scope.lower()}, {DESCRIPTIONS[fmt]})",
-        content=WRITERS[fmt](log),
+        content=content,
     )

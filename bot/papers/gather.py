@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.papers.log import ActionLog, Names, Parts, build_log
 from reminders import planner
+from reminders.gcpause import paused_gc
 from reminders.live import live_actions
 from reminders.messages import MeetingSummary
 from storage.models import WorkspaceSettings
@@ -42,9 +43,11 @@ class LogRecords:
 
     def build(self, names: Names) -> ActionLog:
         """The paper, with names looked up (once per person) through ``names``."""
-        return build_log(organisation=self.organisation, scope=self.scope,
-                         actions=self.actions, events=self.events, summary=self.summary,
-                         names=cache(names), now=self.now, zone=self.zone, parts=self.parts)
+        with paused_gc():  # tens of thousands of rows, and no cycles among them
+            return build_log(organisation=self.organisation, scope=self.scope,
+                             actions=self.actions, events=self.events,
+                             summary=self.summary, names=cache(names), now=self.now,
+                             zone=self.zone, parts=self.parts)
 
 
 def scope_words(scope: papers.Scope, meeting_title: str | None = None) -> str:
@@ -67,9 +70,11 @@ def read_log(
     """The records for ``scope``; ServiceError for a scope that cannot be met."""
     choice = papers.choose(session, team_id=team_id, scope=scope, now=now, zone=zone)
     holders = roles.role_holders(session, team_id=team_id)
-    actions = live_actions(session, team_id, holders, zone, since=_BEGINNING,
-                           only=choice.condition)
-    events = papers.history_of(session, team_id=team_id, action_ids=[a.id for a in actions])
+    with paused_gc():
+        actions = live_actions(session, team_id, holders, zone, since=_BEGINNING,
+                               only=choice.condition)
+        events = papers.history_of(session, team_id=team_id,
+                                   action_ids=[a.id for a in actions])
     upcoming = meetings.next_meeting(session, team_id=team_id, now=now)
     summary = None
     if upcoming is not None and parts.summary:
