@@ -220,7 +220,7 @@ def _reminders_run(args: argparse.Namespace) -> int:
         raise SettingsError(f"SLACK_BOT_TOKEN is missing: {HOW_TO_FIX['SLACK_BOT_TOKEN']}.")
     clock = SystemClock()
     client = make_web_client(settings)
-    attachment = SummaryAttachment(sessions, SlackDirectory(client).name, clock,
+    attachment = SummaryAttachment(sessions, SlackDirectory(client).names_for, clock,
                                    settings.timezone)
     messenger = SlackMessenger(client, clock, settings.timezone, summary_paper=attachment)
     service = ReminderService(sessions, messenger, clock, settings.timezone, instance_id(),
@@ -370,7 +370,7 @@ def _export_papers(args: argparse.Namespace) -> int:
         raise CliError(exc.message.replace("`/actions meeting list`", "the meetings")) \
             from None
     try:
-        log = records.build(directory.name)
+        log = records.build(directory.names_for(records.people()))
     except SlackApiError as exc:
         raise CliError(f"Slack did not answer a name lookup ({_slack_reason(exc)})") from None
     except OSError as exc:

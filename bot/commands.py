@@ -447,7 +447,8 @@ def _export(command: c.ExportLog, request: Request, session: Session) -> Outcome
     comment = f"{title}: {records.scope.lower()}, {actions_words}."
     directory = request.directory
     return Outcome(Reply(text=text, blocks=[section(text)]),
-                   upload=lambda: write(records.build(directory.name), fmt),
+                   upload=lambda: write(records.build(directory.names_for(records.people())),
+                                        fmt),
                    upload_comment=comment)
 
 

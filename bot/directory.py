@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 CACHE_SECONDS = 60.0
+# Beyond this many people to name, one users.list sweep beats a users.info each.
+BULK_LOOKUP = 20
+USERS_PAGE = 200
 # What papers call someone Slack no longer knows (or a forgotten, anonymised person).
 FORMER_MEMBER = "a former member"
 
@@ -94,6 +97,32 @@ class SlackDirectory:
             if candidate and str(candidate).strip():
                 return str(candidate).strip()
         return FORMER_MEMBER
+
+    def names_for(self, user_ids: Iterable[str]) -> Callable[[str], str]:
+        """``name``, with everyone loaded from users.list first when many are wanted.
+
+        A paper may name hundreds of people; users.info one by one would take minutes
+        under its rate limit, where users.list gives 200 a call.
+        """
+        wanted = set(user_ids)
+        with self._lock:
+            fresh = {u for u, (at, _) in self._users.items()
+                     if time.monotonic() - at <= CACHE_SECONDS}
+        if len(wanted - fresh) > BULK_LOOKUP:
+            self._load_everyone()
+        return self.name
+
+    def _load_everyone(self) -> None:
+        now = time.monotonic()
+        cursor: str | None = None
+        while True:
+            response = self._client.users_list(limit=USERS_PAGE, cursor=cursor)
+            with self._lock:
+                for user in response.get("members") or []:
+                    self._users[str(user.get("id"))] = (now, user)
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if cursor is None:
+                return
 
     def in_group(self, group_id: str | None, user_id: str) -> bool:
         """Whether the user is in the Slack user group (False when no group is set)."""

@@ -33,7 +33,7 @@ def instance_id() -> str:
 
 def build_runtime(settings: Settings, sessions: sessionmaker[Session], clock: Clock) -> Runtime:
     client = make_web_client(settings)
-    attachment = SummaryAttachment(sessions, SlackDirectory(client).name, clock,
+    attachment = SummaryAttachment(sessions, SlackDirectory(client).names_for, clock,
                                    settings.timezone)
     messenger = SlackMessenger(client, clock, settings.timezone, summary_paper=attachment)
     deps = Deps(sessions=sessions, clock=clock, timezone=settings.timezone)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,8 +18,10 @@ from storage.services import papers
 class SummaryAttachment:
     """Builds the open actions' Word log for a workspace whose setting says to attach it."""
 
-    def __init__(self, sessions: sessionmaker[Session], names: Callable[[str], str],
-                 clock: Clock, zone: ZoneInfo) -> None:
+    def __init__(self, sessions: sessionmaker[Session],
+                 names: Callable[[Iterable[str]], Callable[[str], str]], clock: Clock,
+                 zone: ZoneInfo) -> None:
+        """``names`` gives a name lookup ready for the people it is given."""
         self._sessions, self._names, self._clock, self._zone = sessions, names, clock, zone
 
     def __call__(self, team_id: str) -> Paper | None:
@@ -32,4 +34,4 @@ class SummaryAttachment:
                                now=self._clock.now(), zone=self._zone,
                                parts=PARTS[PaperFormat.DOCX])
         # Names are asked of Slack only once the transaction is closed.
-        return write(records.build(self._names), PaperFormat.DOCX)
+        return write(records.build(self._names(records.people())), PaperFormat.DOCX)

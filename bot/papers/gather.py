@@ -41,6 +41,12 @@ class LogRecords:
     zone: ZoneInfo
     parts: Parts
 
+    def people(self) -> set[str]:
+        """Everyone the paper names: owners, role holders and whoever changed what."""
+        found = {o.user_id for a in self.actions for o in a.owners if o.user_id}
+        found |= {e.actor for history in self.events.values() for e in history}
+        return found
+
     def build(self, names: Names) -> ActionLog:
         """The paper, with names looked up (once per person) through ``names``."""
         with paused_gc():  # tens of thousands of rows, and no cycles among them
