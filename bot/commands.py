@@ -334,14 +334,23 @@ def _list_words(which: listing.ListFilter) -> str:
 
 
 def _set_meeting(command: c.SetNextMeeting, request: Request, session: Session) -> Outcome:
-    zone = request.deps.timezone
+    zone, team_id = request.deps.timezone, request.team_id
     starts_at = datetime.combine(command.starts_on, command.starts_time, zone)
     meeting, created = meetings.set_next_meeting(
-        session, team_id=request.team_id, actor=actor_for(session, request),
+        session, team_id=team_id, actor=actor_for(session, request),
         starts_at=starts_at, kind=command.kind, title=command.title, venue=command.venue,
-        now=request.now, zone=zone,
+        now=request.now, zone=zone, held=command.held,
     )
-    return Outcome(render_meetings.render_meeting_set(meeting, created, zone))
+    dated = meetings.give_waiting_actions_a_meeting(session, team_id=team_id, now=request.now)
+    following = meetings.next_meeting(session, team_id=team_id, now=request.now)
+    reply = render_meetings.render_meeting_set(
+        meeting, created, zone, held=command.held,
+        counts=meetings.counts_as_next(session, team_id=team_id, kind=meeting.kind),
+        is_next=following is not None and following.id == meeting.id,
+        now_dated=[_ref(a) for a in dated],
+    )
+    changed = {u for a in dated for u in _people_affected(session, request, a)}
+    return Outcome(reply, changed)
 
 
 def _move_meeting(command: c.MoveMeeting, request: Request, session: Session) -> Outcome:
@@ -349,10 +358,48 @@ def _move_meeting(command: c.MoveMeeting, request: Request, session: Session) ->
     meeting = meetings.meeting_on(session, team_id=request.team_id, day=command.from_day,
                                   zone=zone)
     keep = meeting.starts_at.astimezone(zone).time()
+    old_start = meeting.starts_at
     starts_at = datetime.combine(command.to_day, command.to_time or keep, zone)
+    due_at = meetings.open_actions_due_at(session, team_id=request.team_id, meeting=meeting)
     meetings.move_meeting(session, team_id=request.team_id, actor=actor_for(session, request),
                           meeting=meeting, starts_at=starts_at, now=request.now)
-    return Outcome(render_meetings.render_meeting_moved(meeting, zone))
+    notify = _tell_owners(session, request, due_at, meeting, old_start, meeting.starts_at,
+                          cancelled=False)
+    reply = render_meetings.render_meeting_moved(meeting, zone, [_ref(a) for a in due_at])
+    return Outcome(reply, {user for user, _ in notify}, notify)
+
+
+def _cancel_meeting(command: c.CancelMeeting, request: Request, session: Session) -> Outcome:
+    zone = request.deps.timezone
+    meeting = meetings.meeting_on(session, team_id=request.team_id, day=command.on, zone=zone)
+    due_at = meetings.open_actions_due_at(session, team_id=request.team_id, meeting=meeting)
+    following, _ = meetings.cancel_meeting(
+        session, team_id=request.team_id, actor=actor_for(session, request), meeting=meeting,
+        now=request.now,
+    )
+    notify = _tell_owners(session, request, due_at, meeting, meeting.starts_at,
+                          following.starts_at if following else None, cancelled=True)
+    reply = render_meetings.render_meeting_cancelled(meeting, following, zone,
+                                                     [_ref(a) for a in due_at])
+    return Outcome(reply, {user for user, _ in notify}, notify)
+
+
+def _tell_owners(
+    session: Session, request: Request, moved: list[Any], meeting: Meeting,
+    old_start: datetime, new_start: datetime | None, *, cancelled: bool,
+) -> list[tuple[str, Reply]]:
+    """One message to each owner of the open actions that moved, listing all of theirs."""
+    by_owner: dict[str, list[str]] = {}
+    for action in moved:
+        for owner in _view(session, request, action).owners:
+            if owner.user_id:
+                by_owner.setdefault(owner.user_id, []).append(_ref(action))
+    return [
+        (user, render_meetings.render_owner_told_of_move(
+            list(dict.fromkeys(refs)), meeting, old_start, new_start, request.deps.timezone,
+            cancelled))
+        for user, refs in sorted(by_owner.items())
+    ]
 
 
 def _list_meetings(command: c.MeetingList, request: Request, session: Session) -> Outcome:
@@ -493,6 +540,7 @@ HANDLERS: dict[type, Callable[..., Outcome]] = {
     c.SetNextMeeting: _set_meeting,
     c.MeetingList: _list_meetings,
     c.MoveMeeting: _move_meeting,
+    c.CancelMeeting: _cancel_meeting,
     c.SetRole: _set_role,
     c.ListRoles: _list_roles,
     c.AddSecretariat: _add_secretariat,

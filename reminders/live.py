@@ -14,7 +14,7 @@ from itertools import groupby
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, DateTime, or_, select, type_coerce
+from sqlalchemy import ColumnElement, DateTime, and_, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from storage.models import Action, ActionOwner, ActionStatus, Meeting
@@ -44,13 +44,16 @@ def live_actions(
             Action.due_date, Action.due_meeting_id, Action.original_due_date,
             Action.original_due_meeting_id, Action.source_meeting_id, _naive(Action.created_at),
             Action.created_by, _naive(Action.last_update_at), Action.latest_note,
-            _naive(Action.completed_at), _naive(Action.closed_at),
+            _naive(Action.completed_at), _naive(Action.closed_at), Action.awaits_next_meeting,
+            Action.recurrence_months, Action.recurrence_until, Action.recurrence_left,
+            Action.occurrence,
         ).where(live).order_by(Action.ref)
     )
     views = []
     for (id_, ref, text, agenda_item, status, due_date, due_meeting_id, original_due_date,
          original_due_meeting_id, source_meeting_id, created_at, created_by, last_update_at,
-         latest_note, completed_at, closed_at) in actions:
+         latest_note, completed_at, closed_at, awaits, recurrence_months, recurrence_until,
+         recurrence_left, occurrence) in actions:
         due_meeting, due_day = meetings.get(due_meeting_id, (None, due_date))
         revised = (due_date, due_meeting_id) != (original_due_date, original_due_meeting_id)
         views.append(ActionView(
@@ -71,15 +74,21 @@ def live_actions(
             latest_note=latest_note,
             completed_at=completed_at and completed_at.replace(tzinfo=UTC),
             closed_at=closed_at and closed_at.replace(tzinfo=UTC),
+            awaits_next_meeting=bool(awaits),
+            recurrence_months=recurrence_months,
+            recurrence_until=recurrence_until,
+            recurrence_left=recurrence_left,
+            occurrence=occurrence,
         ))
     return views
 
 
 def sql_due_by(team_id: str, starts_by: datetime, day_by: date) -> ColumnElement[bool]:
-    """Due on or before ``day_by``, or at a meeting that starts by ``starts_by``."""
+    """Due on or before ``day_by``, at a meeting that starts by ``starts_by``, or undated."""
     meetings_by = select(Meeting.id).where(Meeting.team_id == team_id,
                                            Meeting.starts_at <= starts_by)
-    return or_(Action.due_date <= day_by, Action.due_meeting_id.in_(meetings_by))
+    undated = and_(Action.due_date.is_(None), Action.due_meeting_id.is_(None))
+    return or_(Action.due_date <= day_by, Action.due_meeting_id.in_(meetings_by), undated)
 
 
 def sql_touched_since(when: datetime) -> ColumnElement[bool]:

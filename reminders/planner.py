@@ -181,7 +181,7 @@ def reminder_slots(
 
 
 def due_by(action: ActionView, meeting: MeetingView, zone: ZoneInfo) -> bool:
-    """Due at or before the meeting (by date, or at this or an earlier meeting)."""
+    """Due at or before the meeting (by date, or at this or an earlier meeting), or undated."""
     return due_by_meeting(meeting, zone)(action)
 
 
@@ -193,7 +193,8 @@ def due_by_meeting(meeting: MeetingView, zone: ZoneInfo) -> Callable[[ActionView
     def due(action: ActionView) -> bool:
         if action.due_meeting is not None:
             return action.due_meeting.starts_at <= starts_at
-        return action.due_day is not None and action.due_day <= meeting_day
+        # No date ("TBC", "ongoing"): raised at every meeting until it has one.
+        return action.due_day is None or action.due_day <= meeting_day
 
     return due
 

@@ -83,6 +83,8 @@ class Meeting(Base):
     venue: Mapped[str | None] = mapped_column(String(200))
     created_by: Mapped[str] = mapped_column(USER_ID)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A cancelled meeting stays on the record; its actions moved to the next one.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_meetings_team_starts", "team_id", "starts_at"),)
 
@@ -133,6 +135,14 @@ class Action(Base):
     # Denormalised from the event log so lists and reminder planning need no extra query.
     last_update_at: Mapped[datetime] = mapped_column(UTCDateTime())
     latest_note: Mapped[str | None] = mapped_column(Text)
+    # Recorded "by the next meeting" when none was set: no date until one is.
+    awaits_next_meeting: Mapped[bool] = mapped_column(default=False)
+    # A standing commitment: "quarterly", "monthly", "every 3 months", "every meeting",
+    # "annually" as months between occurrences (0: every meeting); None: it happens once.
+    recurrence_months: Mapped[int | None] = mapped_column(Integer)
+    recurrence_until: Mapped[date | None] = mapped_column(Date)
+    recurrence_left: Mapped[int | None] = mapped_column(Integer)  # occurrences after this
+    occurrence: Mapped[int] = mapped_column(Integer, default=1)
 
     owners: Mapped[list[ActionOwner]] = relationship(
         back_populates="action",
@@ -282,6 +292,12 @@ class WorkspaceSettings(Base):
     organisation_name: Mapped[str | None] = mapped_column(String(200))
     # Attach the Word action log to the pre-meeting summary; off unless asked for.
     summary_attach_log: Mapped[bool] = mapped_column(default=False)
+    # Meeting kinds that count as "the next meeting", comma-separated; None: every kind.
+    next_meeting_kinds: Mapped[str | None] = mapped_column(String(200))
+    # Working days before an action's own due date to remind its owners ("" : never);
+    # overdue nudges go once, the working day after.
+    own_date_lead_days: Mapped[str] = mapped_column(String(40), default="3")
+    overdue_nudge: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

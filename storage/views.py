@@ -42,10 +42,19 @@ class ActionView:
     latest_note: str | None
     completed_at: datetime | None = None
     closed_at: datetime | None = None
+    awaits_next_meeting: bool = False  # no date until a next meeting is set
+    recurrence_months: int | None = None  # None: happens once; 0: every meeting
+    recurrence_until: date | None = None
+    recurrence_left: int | None = None
+    occurrence: int = 1
 
     @property
     def ref_label(self) -> str:
         return f"A-{self.ref}"
+
+    @property
+    def recurs(self) -> bool:
+        return self.recurrence_months is not None
 
 
 def meeting_view(meeting: Meeting | None) -> MeetingView | None:
@@ -78,6 +87,11 @@ def action_view(action: Action, holders: dict[str, str | None], zone: ZoneInfo) 
         latest_note=action.latest_note,
         completed_at=action.completed_at,
         closed_at=action.closed_at,
+        awaits_next_meeting=action.awaits_next_meeting,
+        recurrence_months=action.recurrence_months,
+        recurrence_until=action.recurrence_until,
+        recurrence_left=action.recurrence_left,
+        occurrence=action.occurrence,
     )
 
 

@@ -41,6 +41,7 @@ USAGE_KEY: dict[type, str] = {
     c.SetNextMeeting: "meeting",
     c.MeetingList: "meeting",
     c.MoveMeeting: "meeting",
+    c.CancelMeeting: "meeting",
     c.SetRole: "role",
     c.ListRoles: "roles",
     c.AddSecretariat: "secretariat",

@@ -75,8 +75,10 @@ USAGE: dict[str, str] = {
         "item 2.4 | meeting <date> | <owner>] [page N]"
     ),
     "meeting": (
-        "/actions meeting next <date> [10:00] [Monthly | Thematic: <title>] [at <venue>]"
-        " · /actions meeting move <date> to <date> [time] · /actions meeting list"
+        "/actions meeting next <date> [10:00] [Monthly | Thematic | Panel | <kind>: <title>]"
+        " [at <venue>] · /actions meeting held <past date> [time] [kind] · "
+        "/actions meeting move <date> to <date> [time] · /actions meeting cancel <date> · "
+        "/actions meeting list"
     ),
     "role": "/actions role <code> @person (or none when the role is vacant)",
     "roles": "/actions roles",
@@ -86,7 +88,8 @@ USAGE: dict[str, str] = {
     "settings": (
         "/actions settings [channel #team | reminders 5,1 | reminders off | time 09:00 | "
         "summary 2 | summary off | summary attach on | digest monday | digest off | "
-        "digest empty on | organisation <name>]"
+        "digest empty on | organisation <name> | next-meeting all | "
+        "next-meeting monthly, thematic | own-date 3 | own-date off | overdue-nudge off]"
     ),
     "help": "/actions help",
 }
@@ -105,6 +108,8 @@ HELP_TEXT = """\
 • `due A-7 15/01/2027` · `assign A-7 CC and @name`
 • `meeting next 26/11/2026 10:00 Thematic: Covid-19 at Hindlip` · `meeting list`
 • `meeting move 26/11/2026 to 03/12/2026 14:00` (actions due at it move with it)
+• `meeting held 28/10/2026 14:00 Monthly` records the meeting just held (the source \
+of the actions you add next) · `meeting cancel 26/11/2026` (its actions go to the next)
 • `role DCC @name` · `role DCC none` · `roles` · `summary`
 • `secretariat add @name` · `secretariat group @group` (who may close and set meetings)
 • `export` sends you the action log as Word; `export all`, `export meeting 28/10/2026`, \
@@ -230,13 +235,21 @@ class ListActions:
 
 @dataclass(frozen=True)
 class SetNextMeeting:
-    """Fix the next meeting: date, time, kind, title and venue."""
+    """Fix the next meeting: date, time, kind, title and venue; ``held``: one just held."""
 
     starts_on: date
     starts_time: time
-    kind: MeetingKind
+    kind: str
     title: str
     venue: str | None = None
+    held: bool = False
+
+
+@dataclass(frozen=True)
+class CancelMeeting:
+    """Cancel the meeting on a date; its actions go to the next meeting."""
+
+    on: date
 
 
 @dataclass(frozen=True)
@@ -331,6 +344,7 @@ Command = (
     | AddSecretariat
     | SetSecretariatGroup
     | MoveMeeting
+    | CancelMeeting
     | ShowSettings
     | ChangeSetting
 )
@@ -760,9 +774,19 @@ def _meeting(args: str, today: date) -> Command:
         return _next_meeting(rest, today)
     if head.lower() == "move":
         return _move_meeting(rest, today)
+    if head.lower() in ("held", "last", "past"):
+        return _next_meeting(rest, today, held=True)
+    if head.lower() == "cancel":
+        if not rest:
+            raise _Invalid("Which meeting? Give its date, like `meeting cancel 26/11/2026`.")
+        on, after = parse_leading_date(rest, today)
+        if after:
+            raise _Invalid(f"I only need the meeting's date, not {quote(after)}.")
+        return CancelMeeting(on)
     raise _Invalid(
         "Use `meeting next <date> <time> <kind>: <title> at <venue>` to set the next meeting, "
-        "`meeting move <date> to <date> [time]` to move one, or `meeting list`."
+        "`meeting held <date> <time>` for one just held, `meeting move <date> to <date> "
+        "[time]`, `meeting cancel <date>`, or `meeting list`."
     )
 
 
@@ -783,15 +807,17 @@ def _move_meeting(text: str, today: date) -> MoveMeeting:
     return MoveMeeting(from_day, to_day, to_time)
 
 
-def _next_meeting(text: str, today: date) -> SetNextMeeting:
+def _next_meeting(text: str, today: date, held: bool = False) -> SetNextMeeting:
     """`<date> [<time>] [<kind>[:] <title>] [at|@ <venue>]`."""
     if not text:
         raise _Invalid("When is it? Like `meeting next 26/11/2026 10:00 Monthly at Hindlip`.")
-    starts_on, after = parse_leading_date(text, today)
+    starts_on, after = parse_leading_date(text, today, allow_past=held)
+    if held and starts_on > today:
+        raise _Invalid(f"{starts_on:%d/%m/%Y} is still to come; use `meeting next` for it.")
     starts_time, after = _take_time(after)
     body, venue = _split_venue(after)
     kind, title = _kind_and_title(body)
-    return SetNextMeeting(starts_on, starts_time, kind, title, venue)
+    return SetNextMeeting(starts_on, starts_time, kind, title, venue, held)
 
 
 def _take_time(text: str) -> tuple[time, str]:
@@ -832,16 +858,35 @@ def _split_venue(text: str) -> tuple[str, str | None]:
     return text[: at.start()].strip(), _meeting_field(venue, "venue")
 
 
-def _kind_and_title(text: str) -> tuple[MeetingKind, str]:
+# A kind the secretariat names: one to three words before a colon ("Board: Finance").
+_NAMED_KIND_RE = re.compile(r"(?P<kind>[A-Za-z][A-Za-z&'’\- ]{0,19}?)\s*:\s*")
+
+
+def _kind_and_title(text: str) -> tuple[str, str]:
     """The meeting kind from a leading word ("Thematic: Covid-19"), defaulting to monthly."""
     for kind, pattern in _KINDS:
         match = pattern.match(text)
         if match:
             title = text[match.end() :].strip()
             return kind, _meeting_field(title, "title") if title else DEFAULT_TITLES[kind]
+    named = _NAMED_KIND_RE.match(text)
+    if named and len(named["kind"].split()) <= 3:
+        kind = named["kind"].strip()
+        title = text[named.end() :].strip() or f"{kind[:1].upper()}{kind[1:]} meeting"
+        return _kind_word(kind), _meeting_field(title, "title")
     if text:
         return MeetingKind.MONTHLY, _meeting_field(text, "title")
     return MeetingKind.MONTHLY, DEFAULT_TITLES[MeetingKind.MONTHLY]
+
+
+def _kind_word(text: str) -> str:
+    """A kind as stored: a built-in kind's code, or the words as named, in lower case."""
+    words = " ".join(text.split())
+    for kind, pattern in _KINDS:
+        match = pattern.match(words)
+        if match and match.end() == len(words):
+            return str(kind)
+    return words.lower()
 
 
 def _meeting_field(text: str, what: str) -> str:
@@ -921,7 +966,29 @@ def _settings(args: str, today: date) -> Command:
         return ChangeSetting("summary_attach_log", _ON_OFF[rest[1]])
     if what == "digest" and len(rest) == 2 and rest[0] == "empty" and rest[1] in _ON_OFF:
         return ChangeSetting("digest_when_empty", _ON_OFF[rest[1]])
+    if what in ("next-meeting", "next") and rest:
+        return ChangeSetting("next_meeting_kinds", _counting_kinds(args.split(None, 1)[1]))
+    if what in ("own-date", "own-dates", "own") and len(rest) == 1:
+        if rest[0] in ("off", "no", "none"):
+            return ChangeSetting("own_date_lead_days", "")
+        if re.fullmatch(r"[0-9]{1,2}(,[0-9]{1,2})*", rest[0]):
+            return ChangeSetting("own_date_lead_days", rest[0])
+    if what in ("overdue-nudge", "nudge", "nudges") and len(rest) == 1 and rest[0] in _ON_OFF:
+        return ChangeSetting("overdue_nudge", _ON_OFF[rest[0]])
     raise _Invalid(f"I can't change {quote(args)}. These work:")
+
+
+def _counting_kinds(text: str) -> str:
+    """`all` (""), or the kinds that count as "the next meeting": `monthly, thematic`."""
+    if text.strip().lower() in ("all", "any", "every kind", "all kinds"):
+        return ""
+    text = re.sub(r"police\s+and\s+crime\s+panel", "panel", text, flags=re.IGNORECASE)
+    parts = [p for p in re.split(r"\s*(?:,|;|&|\band\b)\s*", text.strip(), flags=re.I) if p]
+    kinds = list(dict.fromkeys(_kind_word(p) for p in parts))
+    if not kinds or any(len(k) > 20 for k in kinds):
+        raise _Invalid("Name the kinds, like `settings next-meeting monthly, thematic`, "
+                       "or `settings next-meeting all`.")
+    return ",".join(kinds)
 
 
 _SUBTEAM_RE = re.compile(r"<!subteam\^(?P<id>[A-Z0-9]+)(?:\|[^>]*)?>")

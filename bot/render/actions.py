@@ -46,14 +46,19 @@ def action_line(action: ActionView, now: datetime, zone: ZoneInfo) -> str:
 
 
 def render_recorded(action: ActionView) -> Reply:
-    due = due_words(action)
+    due = f"Due {due_words(action)}."
+    if action.awaits_next_meeting:
+        due = ("No next meeting is set yet, so it has no date until one is; it will then be "
+               "due at it.")
+    elif action.due_day is None:
+        due = "No date: it is listed as “no date” and raised at every meeting."
     item = f" (item {inline(action.agenda_item)})" if action.agenda_item else ""
     source = (
         f" from {meeting_words(action.source_meeting)}" if action.source_meeting else ""
     )
     text = (
         f":white_check_mark: Recorded *{action.ref_label}*{item}{source}: "
-        f"{owners_words(action)} to {_sentence(inline(action.text))} Due {due}."
+        f"{owners_words(action)} to {_sentence(inline(action.text))} {due}"
     )
     return Reply(text=text, blocks=[section(text)])
 

@@ -38,10 +38,16 @@ def time_words(when: datetime, zone: ZoneInfo) -> str:
     return f"{day_words(local.date())}, {local:%H:%M}"
 
 
+def kind_label(kind: str) -> str:
+    """``Police and Crime Panel`` for a built-in kind; a kind the secretariat named as named."""
+    known = {str(k): label for k, label in KIND_LABELS.items()}
+    return known.get(kind) or inline(kind[:1].upper() + kind[1:])
+
+
 def meeting_words(meeting: MeetingView) -> str:
     """``the Thematic meeting on Covid-19`` or ``the Monthly assurance meeting``."""
-    kind = MeetingKind(meeting.kind)
-    label = KIND_LABELS[kind]
+    kind = meeting.kind
+    label = kind_label(kind)
     title = inline(meeting.title)
     if title.casefold() in (f"{label} meeting".casefold(), label.casefold(), ""):
         return f"the {label} meeting"
@@ -53,7 +59,7 @@ def meeting_words(meeting: MeetingView) -> str:
 def due_words(action: ActionView) -> str:
     """``Thu 26 Nov 2026, the Thematic meeting on Covid-19``, plus the original if revised."""
     if action.due_day is None:
-        return "no due date"
+        return "no date until the next meeting is set" if action.awaits_next_meeting else "no date"
     words = day_words(action.due_day)
     if action.due_meeting is not None:
         words += f", {meeting_words(action.due_meeting)}"

@@ -98,6 +98,7 @@ def record_action(
         due_as_written=due.as_written,
         original_due_date=due.on,
         original_due_meeting_id=due.meeting.id if due.meeting else None,
+        awaits_next_meeting=due.awaits,
         status=ActionStatus.NOT_STARTED,
         created_by=actor.user_id,
         created_at=now,
@@ -212,6 +213,7 @@ def revise_due(
     action.due_meeting = due.meeting
     action.due_kind = due.kind
     action.due_as_written = due.as_written
+    action.awaits_next_meeting = due.awaits
     action.last_update_at = now
     _log(session, action, "due_revised", actor, now, before=before, after=snapshot(action))
     return action

@@ -9,18 +9,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from storage.due import DueAtMeetingInMonth, DueAtMeetingOn, DueAtNextMeeting, DueOnDate, DueSpec
-from storage.errors import InvalidChange, NotFound
+from storage.errors import InvalidChange
 from storage.models import DueKind, Meeting
 from storage.services import meetings
 
 
 @dataclass(frozen=True)
 class ResolvedDue:
-    """At most one of the two is set; neither means no due date was agreed ("TBC")."""
+    """At most one of the two is set; neither means no due date was agreed ("TBC"), or
+    (``awaits``) that it is due at the next meeting once one is set."""
 
     on: date | None = None
     meeting: Meeting | None = None
     as_written: str | None = None  # the phrase as the minutes wrote it, kept for display
+    awaits: bool = False
 
     @property
     def kind(self) -> DueKind:
@@ -44,7 +46,10 @@ NO_NEXT_MEETING = (
 def resolve_due(
     session: Session, *, team_id: str, spec: DueSpec | None, now: datetime, zone: ZoneInfo
 ) -> ResolvedDue:
-    """Resolve a due spec; None means "the next meeting", the usual default."""
+    """Resolve a due spec; None means "the next meeting", the usual default.
+
+    With no next meeting set, "the next meeting" is no date until one is.
+    """
     match spec:
         case DueOnDate(on=on):
             if on < now.astimezone(zone).date():
@@ -53,7 +58,7 @@ def resolve_due(
         case None | DueAtNextMeeting():
             meeting = meetings.next_meeting(session, team_id=team_id, now=now)
             if meeting is None:
-                raise NotFound(NO_NEXT_MEETING)
+                return ResolvedDue(awaits=True)
             return ResolvedDue(meeting=meeting)
         case DueAtMeetingInMonth(year=year, month=month):
             meeting = meetings.meeting_in_month(

@@ -204,7 +204,8 @@ def _due_by_next(  # type: ignore[no-untyped-def]
         Meeting.team_id == team_id, Meeting.starts_at < day_after
     )
     day = meeting.starts_at.astimezone(zone).date()
+    undated = and_(Action.due_date.is_(None), Action.due_meeting_id.is_(None))
     query = open_only.where(
-        or_(Action.due_date <= day, Action.due_meeting_id.in_(earlier_meetings))
+        or_(Action.due_date <= day, Action.due_meeting_id.in_(earlier_meetings), undated)
     )
     return query, f"Due by the next meeting ({day:%a %-d %b %Y})"

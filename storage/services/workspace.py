@@ -49,6 +49,9 @@ def _create_settings(session: Session, *, team_id: str, now: datetime) -> Worksp
         digest_enabled=True,
         digest_when_empty=False,
         summary_attach_log=False,
+        next_meeting_kinds=None,
+        own_date_lead_days="3",
+        overdue_nudge=True,
         created_at=now,
         updated_at=now,
     )
@@ -82,11 +85,12 @@ def welcome(session: Session, *, team_id: str, user_id: str, now: datetime) -> b
     return claim_first_secretariat(session, team_id=team_id, user_id=user_id, now=now)
 
 
-SETTING_LIMITS = {"reminder_lead_days": 20, "summary_lead_days": 20}
+SETTING_LIMITS = {"reminder_lead_days": 20, "summary_lead_days": 20, "own_date_lead_days": 20}
 CHANGEABLE = {
     "team_channel_id", "reminder_lead_days", "send_time", "summary_lead_days",
     "digest_weekday", "reminders_enabled", "summary_enabled", "digest_enabled",
-    "digest_when_empty", "organisation_name", "summary_attach_log",
+    "digest_when_empty", "organisation_name", "summary_attach_log", "next_meeting_kinds",
+    "own_date_lead_days", "overdue_nudge",
 }
 
 
@@ -97,11 +101,15 @@ def change_setting(
     require_secretariat(session, team_id=team_id, actor=actor, doing="change the settings")
     if name not in CHANGEABLE:
         raise InvalidChange(f"There is no setting called {name}.")
-    if name == "reminder_lead_days":
+    if name in ("reminder_lead_days", "own_date_lead_days") and str(value):
         days = sorted({int(n) for n in str(value).split(",")}, reverse=True)
         if any(n > SETTING_LIMITS[name] for n in days):
-            raise InvalidChange("Reminders can go at most 20 working days before a meeting.")
+            raise InvalidChange("Reminders can go at most 20 working days before.")
         value = ",".join(str(n) for n in days)
+    if name == "reminder_lead_days" and not str(value):
+        raise InvalidChange("Say how many working days before, like `settings reminders 5,1`.")
+    if name == "next_meeting_kinds":
+        value = str(value) or None
     if isinstance(value, str):
         check_storable(value, what="The setting")
     settings = get_settings(session, team_id=team_id, now=now)

@@ -129,8 +129,9 @@ def test_bad_changes_are_refused(session: Session) -> None:
 
 
 def test_due_at_next_meeting_follows_the_meeting(session: Session) -> None:
-    with pytest.raises(NotFound, match="no next meeting"):
-        resolve_due(session, team_id=TEAM, spec=DueAtNextMeeting(), now=NOW, zone=LONDON)
+    # With no next meeting set, "the next meeting" is no date until one is.
+    waiting = resolve_due(session, team_id=TEAM, spec=DueAtNextMeeting(), now=NOW, zone=LONDON)
+    assert waiting == ResolvedDue(awaits=True)
     meeting, created = meetings.set_next_meeting(
         session, team_id=TEAM, actor=SEC, starts_at=datetime(2026, 11, 26, 10, tzinfo=UTC),
         kind=MeetingKind.THEMATIC, title="Covid-19", venue=None, now=NOW, zone=LONDON,
