@@ -18,7 +18,9 @@ from bot.render import meetings as render_meetings
 from bot.render import reminders as render_reminders
 from bot.render.common import Reply, context, section
 from bot.render.help import render_help
+from bot.render.words import due_words
 from reminders import planner
+from reminders.calendar import is_working_day
 from reminders.messages import MoreTimeRequest
 from storage.db import read_transaction, transaction
 from storage.due import DueSpec
@@ -182,6 +184,7 @@ def _add(command: c.AddAction | RecordFromForm, request: Request, session: Sessi
         agenda_item=command.agenda_item,
         source_meeting=_source_meeting(session, request, command),
         now=request.now,
+        recurrence=getattr(command, "recurrence", None),
     )
     reply = render.render_recorded(_view(session, request, action))
     return Outcome(reply, _people_affected(session, request, action))
@@ -200,9 +203,15 @@ def _status_change(to: ActionStatus, verb: str) -> Callable[..., Outcome]:
     def handle(command: Any, request: Request, session: Session) -> Outcome:
         action = actions.get_action(session, team_id=request.team_id, ref=command.ref)
         note = getattr(command, "note", None) or getattr(command, "reason", None)
+        occurrence = action.occurrence
         actions.change_status(session, team_id=request.team_id, actor=actor_for(session, request),
-                              action=action, to=to, note=note, now=request.now)
-        return _changed(session, request, action, f"{_ref(action)} {verb}.")
+                              action=action, to=to, note=note, now=request.now,
+                              working_day=is_working_day)
+        what = f"{_ref(action)} {verb}."
+        if action.occurrence > occurrence:
+            what = (f"{_ref(action)} occurrence {occurrence} {verb}; the next one is now due "
+                    f"({due_words(_view(session, request, action))}).")
+        return _changed(session, request, action, what)
 
     return handle
 
@@ -247,6 +256,28 @@ def _changed(session: Session, request: Request, action: Any, what: str) -> Outc
 
 def _ref(action: Any) -> str:
     return actions.format_ref(action.ref)
+
+
+def _edit(command: c.EditAction, request: Request, session: Session) -> Outcome:
+    action = actions.get_action(session, team_id=request.team_id, ref=command.ref)
+    source = None
+    if command.source_on is not None:
+        source = meetings.meeting_on(session, team_id=request.team_id, day=command.source_on,
+                                     zone=request.deps.timezone)
+    actions.edit(session, team_id=request.team_id, actor=actor_for(session, request),
+                 action=action, text=command.text, agenda_item=command.agenda_item,
+                 clear_item=command.clear_item, source_meeting=source, now=request.now)
+    what = "text" if command.text else "source meeting" if source else "agenda item"
+    return _changed(session, request, action,
+                    f"{_ref(action)} corrected ({what}); `show {_ref(action)}` has the old value.")
+
+
+def _end_recurrence(command: c.EndRecurrence, request: Request, session: Session) -> Outcome:
+    action = actions.get_action(session, team_id=request.team_id, ref=command.ref)
+    actions.end_recurrence(session, team_id=request.team_id, actor=actor_for(session, request),
+                           action=action, now=request.now)
+    return _changed(session, request, action,
+                    f"{_ref(action)} no longer recurs; the occurrence now open is the last.")
 
 
 def _update(command: c.UpdateAction, request: Request, session: Session) -> Outcome:
@@ -330,6 +361,8 @@ def _list_words(which: listing.ListFilter) -> str:
             return f"list item {item}"
         case listing.NoDate():
             return "list no date"
+        case listing.Recurring():
+            return "list recurring"
     return "list"
 
 
@@ -533,6 +566,8 @@ HANDLERS: dict[type, Callable[..., Outcome]] = {
     c.DropAction: _status_change(ActionStatus.DROPPED, "dropped"),
     c.ReopenAction: _reopen,
     c.Several: _several,
+    c.EndRecurrence: _end_recurrence,
+    c.EditAction: _edit,
     c.ReviseDue: _revise_due,
     c.AssignAction: _assign,
     c.ShowAction: _show,

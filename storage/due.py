@@ -28,3 +28,13 @@ class DueAtMeetingOn:
 
 
 DueSpec = DueOnDate | DueAtNextMeeting | DueAtMeetingInMonth | DueAtMeetingOn
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """A standing commitment: every ``months`` months (0: every meeting), perhaps until a
+    date or for a number of occurrences in all."""
+
+    months: int
+    until: date | None = None
+    times: int | None = None

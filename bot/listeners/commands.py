@@ -51,6 +51,8 @@ USAGE_KEY: dict[type, str] = {
     c.Summary: "summary",
     c.RequestMoreTime: "more-time",
     c.ExportLog: "export",
+    c.EndRecurrence: "stop",
+    c.EditAction: "edit",
 }
 
 

@@ -24,6 +24,8 @@ from bot.parsing.owners import (
     parse_role_code,
     parse_user_mention,
 )
+from bot.parsing.recurrence import take_recurrence
+from storage.due import Recurrence
 from storage.models import MeetingKind
 from storage.services.listing import (
     LIST_WORDS,
@@ -38,6 +40,7 @@ from storage.services.listing import (
     Mine,
     NoDate,
     Overdue,
+    Recurring,
 )
 from storage.services.papers import AllActions, FromMeeting, OpenActions, Scope, Since
 
@@ -67,6 +70,8 @@ USAGE: dict[str, str] = {
     "reopen": "/actions reopen A-7 [A-8 …] [note]",
     "drop": "/actions drop A-7 [A-8 …] <reason>",
     "more-time": "/actions more-time A-7 <new date> <reason>",
+    "stop": "/actions stop A-7 (a recurring action: the occurrence now open is the last)",
+    "edit": "/actions edit A-7 text <new text> | item 2.5 | source <meeting date>",
     "due": "/actions due A-7 <when>",
     "assign": "/actions assign A-7 <owners>",
     "show": "/actions show A-7",
@@ -106,6 +111,11 @@ HELP_TEXT = """\
 • `close A-7` · `close A-2, A-3 and A-5` · `reopen A-7` · `drop A-7 superseded by A-9`
 • `more-time A-7 31/01/2027 waiting for HMICFRS report` asks the secretariat for a later date.
 • `due A-7 15/01/2027` · `assign A-7 CC and @name`
+• `edit A-7 text <corrected text>` · `edit A-7 item 2.5` · `edit A-7 source 28/10/2026` \
+(the history keeps the old value)
+• `add ACC to brief the PCC on officer numbers quarterly, the first by 31/07/2027` \
+(also monthly, every 3 months, every meeting, annually; `until <date>`, `4 times`) \
+· `stop A-7` ends a recurrence
 • `meeting next 26/11/2026 10:00 Thematic: Covid-19 at Hindlip` · `meeting list`
 • `meeting move 26/11/2026 to 03/12/2026 14:00` (actions due at it move with it)
 • `meeting held 28/10/2026 14:00 Monthly` records the meeting just held (the source \
@@ -137,6 +147,7 @@ class AddAction:
     text: str
     due: DueSpec | None = None
     agenda_item: str | None = None
+    recurrence: Recurrence | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +211,24 @@ class RequestMoreTime:
     ref: int
     new_date: date
     reason: str
+
+
+@dataclass(frozen=True)
+class EndRecurrence:
+    """The secretariat stops a recurring action recurring after the occurrence now open."""
+
+    ref: int
+
+
+@dataclass(frozen=True)
+class EditAction:
+    """The secretariat corrects one field: the text, the agenda item or the source meeting."""
+
+    ref: int
+    text: str | None = None
+    agenda_item: str | None = None
+    clear_item: bool = False
+    source_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -331,6 +360,8 @@ Command = (
     | DropAction
     | Several
     | RequestMoreTime
+    | EndRecurrence
+    | EditAction
     | ReviseDue
     | AssignAction
     | ShowAction
@@ -411,6 +442,8 @@ _LIST_FILTERS: dict[str, ListFilter] = {
     "nodate": NoDate(),
     "no date": NoDate(),
     "tbc": NoDate(),
+    "recurring": Recurring(),
+    "repeating": Recurring(),
 }
 _ITEM_WORD_RE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){0,3}[a-z]?", re.IGNORECASE)
 _VACANT = frozenset({"none", "vacant", "nobody", "-"})
@@ -528,11 +561,15 @@ def _add(args: str, today: date) -> Command:
             "Who owns it? Write the action as `add <owners> to <what> by <when>`, for example "
             f"`add DCC to review the diary metric by next meeting`. {OWNER_HINT}"
         )
-    what, due = _split_due(body[to.end() :], today)
+    what, recurrence, first = take_recurrence(body[to.end() :], today)
+    what, due = _split_due(what, today)
+    if first is not None and due is not None:
+        raise _Invalid("Give the first due date once: `… quarterly, the first by 31/07/2027`.")
     text = _required_text(
         what, "action", "What is the action? Write it after `to`, for example `add DCC to review…`."
     )
-    return AddAction(owners=owners, text=text, due=due, agenda_item=item)
+    return AddAction(owners=owners, text=text, due=first or due, agenda_item=item,
+                     recurrence=recurrence)
 
 
 def _take_agenda_item(text: str) -> tuple[str, str | None]:
@@ -688,6 +725,34 @@ def _refs_and_rest(args: str) -> tuple[tuple[int, ...], str]:
     if len(unique) > MAX_REFS:
         raise _Invalid(f"Give at most {MAX_REFS} actions at once.")
     return unique, rest.strip()
+
+
+def _edit(args: str, today: date) -> Command:
+    """`edit A-7 text <new text>`, `edit A-7 item 2.5` (or `none`), `edit A-7 source <date>`."""
+    ref, rest = _ref_and_rest(args)
+    field, value = _split_first(rest)
+    field = field.lower()
+    if field in ("text", "action", "wording"):
+        missing = "Give the corrected text, like `edit A-7 text review the diary metric`."
+        return EditAction(ref, text=_required_text(value, "action", missing))
+    if field in ("item", "agenda"):
+        value = re.sub(r"^item\s+", "", value.strip(), flags=re.IGNORECASE).strip("()[] ")
+        if value.lower() in _VACANT:
+            return EditAction(ref, clear_item=True)
+        if not _ITEM_WORD_RE.fullmatch(value):
+            raise _Invalid("Give the agenda item number, like `edit A-7 item 2.5`, or `none`.")
+        return EditAction(ref, agenda_item=value)
+    if field in ("source", "meeting", "from"):
+        if not value:
+            raise _Invalid("Give the date of the meeting it came from: `edit A-7 source "
+                           "28/10/2026`.")
+        return EditAction(ref, source_on=parse_date(value, today, allow_past=True))
+    raise _Invalid("Say what to correct: `edit A-7 text <new text>`, `edit A-7 item 2.5` or "
+                   "`edit A-7 source 28/10/2026`.")
+
+
+def _end_recurrence(args: str, today: date) -> Command:
+    return EndRecurrence(_ref_only(args, "stop"))
 
 
 def _more_time(args: str, today: date) -> Command:
@@ -1059,6 +1124,9 @@ _PARSERS: dict[str, Callable[[str, date], Command]] = {
     "reopen": _reopen,
     "drop": _drop,
     "more-time": _more_time,
+    "stop": _end_recurrence,
+    "edit": _edit,
+    "correct": _edit,
     "moretime": _more_time,
     "due": _due,
     "assign": _assign,

@@ -135,6 +135,9 @@ EVENT_WORDS = {
     "due_revised": "revised the due date",
     "reassigned": "reassigned it",
     "more_time_requested": "asked for more time",
+    "next_occurrence": "made the next occurrence due",
+    "recurrence_ended": "ended the recurrence",
+    "edited": "corrected it",
 }
 
 
@@ -154,14 +157,29 @@ def change_words(event: ActionEvent) -> str:
     parts = []
     if "requested_due" in after:
         return f"until {after['requested_due']}"
-    for key, label in (("status", "status"), ("due_date", "due"), ("owners", "owners")):
+    for key, label in (("status", "status"), ("due_date", "due"), ("owners", "owners"),
+                       ("occurrence", "occurrence")):
         if key in before and before.get(key) != after.get(key):
             parts.append(f"{label} {_value(before.get(key))} → {_value(after.get(key))}")
+    # Typed text is shown as typed (escaped, shortened), old value first: the record keeps both.
+    for key, label in (("text", "text"), ("agenda_item", "agenda item")):
+        if key in before and before.get(key) != after.get(key):
+            old, new = (_typed(before.get(key)), _typed(after.get(key)))
+            parts.append(f"{label} “{old}” → “{new}”")
+    if before and after and before.get("source_meeting_id") != after.get("source_meeting_id"):
+        parts.append("source meeting changed")
     if event.kind == "due_revised" and before.get("due_meeting_id") != after.get(
         "due_meeting_id"
     ):
         parts.append("due meeting changed")
     return "; ".join(parts)
+
+
+HISTORY_TEXT_PREVIEW = 200
+
+
+def _typed(value: object) -> str:
+    return clip(escape(str(value)), HISTORY_TEXT_PREVIEW) if value is not None else "none"
 
 
 def _value(value: object) -> str:

@@ -57,15 +57,35 @@ def meeting_words(meeting: MeetingView) -> str:
 
 
 def due_words(action: ActionView) -> str:
-    """``Thu 26 Nov 2026, the Thematic meeting on Covid-19``, plus the original if revised."""
+    """``Thu 26 Nov 2026, the Thematic meeting on Covid-19``, plus the original if revised,
+    and for a recurring action that it recurs."""
     if action.due_day is None:
-        return "no date until the next meeting is set" if action.awaits_next_meeting else "no date"
-    words = day_words(action.due_day)
-    if action.due_meeting is not None:
-        words += f", {meeting_words(action.due_meeting)}"
-    if action.original_due_day is not None:
-        words += f" (originally {day_words(action.original_due_day)})"
-    return words
+        words = ("no date until the next meeting is set" if action.awaits_next_meeting
+                 else "no date")
+    else:
+        words = day_words(action.due_day)
+        if action.due_meeting is not None:
+            words += f", {meeting_words(action.due_meeting)}"
+        if action.original_due_day is not None:
+            words += f" (originally {day_words(action.original_due_day)})"
+    recurs = recurrence_words(action)
+    return f"{words} · {recurs}" if recurs else words
+
+
+def recurrence_words(action: ActionView) -> str:
+    """``recurs quarterly (no. 2, until Fri 31 Jul 2028)``; empty for a one-off action."""
+    if action.recurrence_months is None:
+        if action.occurrence > 1:
+            return f"occurrence {action.occurrence}, the last"
+        return ""
+    how = {0: "every meeting", 1: "monthly", 3: "quarterly", 12: "annually"}.get(
+        action.recurrence_months, f"every {action.recurrence_months} months")
+    details = [f"no. {action.occurrence}"]
+    if action.recurrence_until is not None:
+        details.append(f"until {day_words(action.recurrence_until)}")
+    if action.recurrence_left is not None:
+        details.append(f"{action.recurrence_left} more after this")
+    return f":repeat: recurs {how} ({', '.join(details)})"
 
 
 def owner_words(owner: OwnerView) -> str:

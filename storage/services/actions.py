@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from storage.due import Recurrence
 from storage.errors import DuplicateAction, InvalidChange, NotFound, PermissionDenied
 from storage.models import (
     OPEN_STATUSES,
@@ -20,7 +21,7 @@ from storage.models import (
     RefCounter,
 )
 from storage.owners import OwnerRef, RoleOwner, UserOwner
-from storage.services import roles
+from storage.services import recurrence, roles
 from storage.services.due import ResolvedDue
 from storage.services.people import Actor, is_secretariat, require_secretariat
 from storage.services.text import check_storable
@@ -73,6 +74,7 @@ def record_action(
     agenda_item: str | None,
     source_meeting: Meeting | None,
     now: datetime,
+    recurrence: Recurrence | None = None,
 ) -> Action:
     """Record a new action with the next ref; anyone in the workspace may."""
     text = text.strip()
@@ -85,6 +87,7 @@ def record_action(
         raise InvalidChange("An action needs at least one owner: a person or a role.")
     check_owner_count(owners)
     _check_roles_known(session, team_id=team_id, owners=owners)
+    _check_recurrence(recurrence, due)
     _refuse_duplicate(session, team_id=team_id, text=text, owners=owners, now=now)
     action = Action(
         team_id=team_id,
@@ -104,10 +107,76 @@ def record_action(
         created_at=now,
         last_update_at=now,
     )
+    if recurrence is not None:
+        action.recurrence_months = recurrence.months
+        action.recurrence_until = recurrence.until
+        action.recurrence_left = recurrence.times - 1 if recurrence.times else None
+    action.occurrence = 1
     action.owners = _owner_rows(team_id, owners)
     session.add(action)
     session.flush()
     _log(session, action, "created", actor, now, before=None, after=snapshot(action))
+    return action
+
+
+MAX_OCCURRENCES = 120
+
+
+def _check_recurrence(recurrence: Recurrence | None, due: ResolvedDue) -> None:
+    if recurrence is None:
+        return
+    if recurrence.months and due.on is None and due.meeting is None:
+        raise InvalidChange(
+            "When is the first one due? Give a date or month, like "
+            "`quarterly, the first by 31/07/2027`."
+        )
+    if recurrence.times is not None and not 1 <= recurrence.times <= MAX_OCCURRENCES:
+        raise InvalidChange(f"Give between 1 and {MAX_OCCURRENCES} occurrences.")
+    first = due.on or (due.meeting.starts_at.date() if due.meeting else None)
+    if recurrence.until is not None and first is not None and recurrence.until < first:
+        raise InvalidChange("The recurrence ends before the first one is due; check the dates.")
+
+
+def edit(
+    session: Session, *, team_id: str, actor: Actor, action: Action, text: str | None = None,
+    agenda_item: str | None = None, clear_item: bool = False,
+    source_meeting: Meeting | None = None, now: datetime,
+) -> Action:
+    """Correct the text, agenda item or source meeting; the history keeps the old value."""
+    require_secretariat(session, team_id=team_id, actor=actor, doing="correct actions")
+    before = snapshot(action)
+    if text is not None:
+        text = text.strip()
+        _check_text(text, what="The action's text", limit=TEXT_LIMIT)
+        action.text = text
+    if agenda_item is not None:
+        agenda_item = agenda_item.strip()
+        _check_text(agenda_item, what="The agenda item", limit=AGENDA_ITEM_LIMIT)
+        action.agenda_item = agenda_item
+    if clear_item:
+        action.agenda_item = None
+    if source_meeting is not None:
+        action.source_meeting = source_meeting
+        action.source_meeting_id = source_meeting.id
+    after = snapshot(action)
+    if after == before:
+        raise InvalidChange(f"{format_ref(action.ref)} already says that; nothing changed.")
+    action.last_update_at = now
+    _log(session, action, "edited", actor, now, before=before, after=after)
+    return action
+
+
+def end_recurrence(
+    session: Session, *, team_id: str, actor: Actor, action: Action, now: datetime
+) -> Action:
+    """Stop a recurring action recurring: the occurrence now open is the last."""
+    require_secretariat(session, team_id=team_id, actor=actor, doing="end a recurrence")
+    if action.recurrence_months is None:
+        raise InvalidChange(f"{format_ref(action.ref)} does not recur.")
+    before = snapshot(action)
+    action.recurrence_months = action.recurrence_until = action.recurrence_left = None
+    action.last_update_at = now
+    _log(session, action, "recurrence_ended", actor, now, before=before, after=snapshot(action))
     return action
 
 
@@ -133,8 +202,12 @@ def change_status(
     to: ActionStatus,
     note: str | None,
     now: datetime,
+    working_day: recurrence.WorkingDay = recurrence.weekday,
 ) -> Action:
-    """Start, complete (owners or secretariat), close or drop (secretariat only)."""
+    """Start, complete (owners or secretariat), close or drop (secretariat only).
+
+    Closing an occurrence of a recurring action makes the next one due.
+    """
     note = (note or "").strip() or None
     if note is not None:
         _check_text(note, what="The note", limit=NOTE_LIMIT)
@@ -160,7 +233,27 @@ def change_status(
     else:
         action.last_update_at = now
     _log(session, action, "status", actor, now, before=before, after=snapshot(action), note=note)
+    if to == ActionStatus.CLOSED and action.recurrence_months is not None:
+        _next_occurrence(session, action=action, actor=actor, now=now, working_day=working_day)
     return action
+
+
+def _next_occurrence(
+    session: Session, *, action: Action, actor: Actor, now: datetime,
+    working_day: recurrence.WorkingDay,
+) -> None:
+    """A recurring action's occurrence was closed: the next one falls due, unless it ended."""
+    due_on, meeting = recurrence.next_due(session, action=action, now=now,
+                                          working_day=working_day)
+    day = due_on or (meeting.starts_at.date() if meeting else None)
+    before = snapshot(action)
+    if recurrence.ends_before(action, day):
+        action.recurrence_months = action.recurrence_until = action.recurrence_left = None
+        _log(session, action, "recurrence_ended", actor, now, before=before,
+             after=snapshot(action), note="that was the last occurrence")
+        return
+    recurrence.start_next(action, due_on, meeting, now)
+    _log(session, action, "next_occurrence", actor, now, before=before, after=snapshot(action))
 
 
 _VERB = {
@@ -281,7 +374,7 @@ def owned_by(
 
 def snapshot(action: Action) -> dict[str, Any]:
     """The fields the history records before and after a change."""
-    return {
+    shot = {
         "status": str(action.status),
         "text": action.text,
         "due_date": action.due_date.isoformat() if action.due_date else None,
@@ -290,6 +383,12 @@ def snapshot(action: Action) -> dict[str, Any]:
         "owners": [owner_label(o) for o in action.owners],
         "agenda_item": action.agenda_item,
     }
+    if action.recurrence_months is not None or action.occurrence > 1:
+        shot["occurrence"] = action.occurrence
+        shot["recurrence_months"] = action.recurrence_months
+    if action.source_meeting_id is not None:
+        shot["source_meeting_id"] = action.source_meeting_id
+    return shot
 
 
 def owner_label(owner: ActionOwner) -> str:

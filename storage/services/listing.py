@@ -70,9 +70,14 @@ class NoDate:
     """Open actions with no due date yet."""
 
 
+@dataclass(frozen=True)
+class Recurring:
+    """Open recurring actions, each at its next occurrence."""
+
+
 ListFilter = (
     AllOpen | Mine | ByOwner | Overdue | DueNext | AtMeeting | Closed | Everything | AtItem
-    | NoDate
+    | NoDate | Recurring
 )
 
 LIST_WORDS = (
@@ -140,6 +145,9 @@ def _query(
             return base, "All actions"
         case AtItem(item=item):
             return base.where(Action.agenda_item == item), f"Actions from agenda item {item}"
+        case Recurring():
+            recurs = open_only.where(Action.recurrence_months.is_not(None))
+            return recurs, "Recurring actions"
         case NoDate():
             undated = open_only.where(Action.due_date.is_(None), Action.due_meeting_id.is_(None))
             return undated, "Open actions with no date"
