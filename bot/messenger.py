@@ -18,6 +18,7 @@ from bot.uploads import upload_to_channel
 from reminders.clock import Clock
 from reminders.delivery import DeliveryError
 from reminders.messages import (
+    DueDateReminder,
     FailureReport,
     MeetingSummary,
     MoreTimeRequest,
@@ -54,6 +55,7 @@ class SlackMessenger:
         now, zone = self._clock.now(), self._zone
         renderers: dict[type, Callable[[Any], Reply]] = {
             OwnerReminder: lambda m: render.render_owner_reminder(m, now, zone),
+            DueDateReminder: lambda m: render.render_due_date_reminder(m, now, zone),
             UnreachableReport: lambda m: render.render_unreachable_report(m, now, zone),
             MeetingSummary: lambda m: render.render_meeting_summary(m, now, zone),
             WeeklyDigest: lambda m: render.render_weekly_digest(m, now, zone),

@@ -19,6 +19,16 @@ class OwnerReminder:
 
 
 @dataclass(frozen=True)
+class DueDateReminder:
+    """An owner's reminder about one action with its own due date: before it, or (with
+    ``working_days_before`` None) the nudge once it is overdue."""
+
+    user_id: str
+    action: ActionView
+    working_days_before: int | None
+
+
+@dataclass(frozen=True)
 class Unreachable:
     """An owner who could not be reminded, and about what."""
 
@@ -49,13 +59,15 @@ class MeetingSummary:
 
 @dataclass(frozen=True)
 class DigestOwner:
-    """One owner's part of the weekly digest."""
+    """One owner's part of the weekly digest; ``others``: owners sharing these actions, so
+    an action with several owners is listed once, under all of them."""
 
     owner: OwnerView
     new: tuple[ActionView, ...]
     finished: tuple[ActionView, ...]  # completed or closed this week
     overdue: tuple[ActionView, ...]
     due_before_next: tuple[ActionView, ...]
+    others: tuple[OwnerView, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
-from reminders.calendar import working_days_before
+from reminders.calendar import is_working_day, working_days_before
 from reminders.gcpause import paused_gc
 from reminders.live import LIVE, live_actions, sql_due_by, sql_touched_since
 from reminders.messages import (
     DigestOwner,
+    DueDateReminder,
     MeetingSummary,
     OwnerReminder,
     Unreachable,
@@ -58,6 +59,8 @@ class Schedule:
     digest_when_empty: bool
     channel_id: str | None
     created_at: datetime | None
+    own_date_leads: tuple[int, ...] = ()
+    overdue_nudge: bool = False
 
     @classmethod
     def of(cls, settings: WorkspaceSettings) -> Schedule:
@@ -76,6 +79,10 @@ class Schedule:
             digest_when_empty=settings.digest_when_empty,
             channel_id=settings.team_channel_id,
             created_at=settings.created_at,
+            own_date_leads=tuple(sorted(
+                {int(n) for n in (settings.own_date_lead_days or "").split(",") if n.strip()},
+                reverse=True)),
+            overdue_nudge=bool(settings.overdue_nudge),
         )
 
 
@@ -98,9 +105,12 @@ def plan_round(
     schedule = Schedule.of(settings)
     upcoming = meeting_view(meetings.next_meeting(session, team_id=team_id, now=at))
     due = _Due.at(schedule, upcoming, at, zone)
-    if not due.anything:
+    own = _own_dates_due(schedule, at, zone)
+    if not due.anything and not own:
         return []
     holders = roles.role_holders(session, team_id=team_id)
+    if not due.anything:
+        return _own_date_reminders(session, team_id, holders, schedule, at, zone, narrow)
     secretariat = people.secretariat_user_ids(session, team_id=team_id)
     with paused_gc():
         live = live_actions(session, team_id, holders, zone, since=at - timedelta(days=8),
@@ -112,7 +122,80 @@ def plan_round(
             planned += _summaries(upcoming, live, schedule, at, zone, secretariat)
         if due.digest is not None:
             planned += _digest(upcoming, live, schedule, due.digest, zone)
-        return planned
+    if own:
+        planned += _own_date_reminders(session, team_id, holders, schedule, at, zone, narrow)
+    return planned
+
+
+# Own-date reminders look this far back for actions still to nudge, and ahead for those
+# whose "before" reminder may be due (20 working days is at most 28 days plus holidays).
+_NUDGE_WINDOW = timedelta(days=14)
+_LEAD_WINDOW = timedelta(days=40)
+
+
+def _own_dates_due(schedule: Schedule, at: datetime, zone: ZoneInfo) -> bool:
+    """Whether own-date reminders can be due: switched on, and the day's send time passed."""
+    if not schedule.reminders_on or not (schedule.own_date_leads or schedule.overdue_nudge):
+        return False
+    return at.astimezone(zone).time() >= schedule.send_time
+
+
+def _own_date_reminders(
+    session: Session, team_id: str, holders: dict[str, str | None], schedule: Schedule,
+    at: datetime, zone: ZoneInfo, narrow: bool,
+) -> list[Planned]:
+    """Reminders before an action's own due date, and one nudge once it is overdue.
+
+    Each action gets the latest of its slots that has passed, once per owner: a round
+    after days down sends one message, not one per missed slot.
+    """
+    today = at.astimezone(zone).date()
+    only = None
+    if narrow:
+        only = (Action.status.in_(UNFINISHED) & Action.due_meeting_id.is_(None)
+                & Action.due_date.between(today - _NUDGE_WINDOW, today + _LEAD_WINDOW))
+    with paused_gc():
+        live = live_actions(session, team_id, holders, zone, since=at, only=only)
+    planned: list[Planned] = []
+    for action in live:
+        if action.status not in UNFINISHED or action.due_meeting is not None:
+            continue
+        due_on = action.due_day
+        if due_on is None or not today - _NUDGE_WINDOW <= due_on <= today + _LEAD_WINDOW:
+            continue
+        slot = _own_date_slot(action, due_on, schedule, at, zone)
+        if slot is None:
+            continue
+        label = "overdue" if slot is _OVERDUE else f"before{slot}"
+        lead = None if slot is _OVERDUE else int(slot)
+        for user in sorted({o.user_id for o in action.owners if o.user_id}):
+            planned.append(Planned(
+                key=f"due:{action.id}:{action.occurrence}:{due_on.isoformat()}:{label}:{user}",
+                kind="due_reminder", recipient=user,
+                message=DueDateReminder(user, action, lead),
+            ))
+    return planned
+
+
+_OVERDUE = "overdue"
+
+
+def _own_date_slot(
+    action: ActionView, due_on: date, schedule: Schedule, at: datetime, zone: ZoneInfo
+) -> int | str | None:
+    """The lead (working days before) of the latest passed slot, _OVERDUE, or None."""
+    slots: list[tuple[datetime, int | str]] = [
+        (at_local(working_days_before(due_on, n), schedule.send_time, zone), n)
+        for n in schedule.own_date_leads
+    ]
+    if schedule.overdue_nudge:
+        slots.append((at_local(_working_day_from(due_on + timedelta(days=1)),
+                               schedule.send_time, zone), _OVERDUE))
+    # Slots from before the action was recorded are not reminders anyone missed.
+    passed = [(when, what) for when, what in slots if action.created_at <= when <= at]
+    if not passed:
+        return None
+    return max(passed, key=lambda slot: slot[0])[1]
 
 
 @dataclass(frozen=True)
@@ -305,14 +388,23 @@ def build_summary(
 
 
 def latest_digest_slot(schedule: Schedule, at: datetime, zone: ZoneInfo) -> datetime | None:
+    """The latest digest time at or before ``at``: the digest weekday, or the next working
+    day when that is a bank holiday."""
     local = at.astimezone(zone).date()
     back = (local.weekday() - schedule.digest_weekday) % 7
-    slot = at_local(local - timedelta(days=back), schedule.send_time, zone)
+    slot = at_local(_working_day_from(local - timedelta(days=back)), schedule.send_time, zone)
     if slot > at:
-        slot = at_local(local - timedelta(days=back + 7), schedule.send_time, zone)
+        slot = at_local(_working_day_from(local - timedelta(days=back + 7)),
+                        schedule.send_time, zone)
     if schedule.created_at is not None and slot < schedule.created_at:
         return None  # no digest for weeks before the workspace started using the bot
     return slot
+
+
+def _working_day_from(day: date) -> date:
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
 
 
 def _digest(
@@ -335,7 +427,9 @@ def build_digest(
 ) -> WeeklyDigest:
     """The week up to ``slot``, by owner."""
     week_start = slot - timedelta(days=7)
-    parts: dict[OwnerView, dict[str, list[ActionView]]] = defaultdict(lambda: defaultdict(list))
+    # Keyed by all of an action's owners: an action with two owners is listed once.
+    parts: dict[tuple[OwnerView, ...], dict[str, list[ActionView]]] = defaultdict(
+        lambda: defaultdict(list))
     overdue = overdue_at(slot, zone)
     due = due_by_meeting(next_meeting, zone) if next_meeting is not None else None
     for action in live:
@@ -350,18 +444,19 @@ def build_digest(
             where.append("overdue")
         elif action.status in UNFINISHED and due is not None and due(action):
             where.append("due")
-        if not where:
+        if not where or not action.owners:
             continue  # an owner with nothing anywhere is left out below anyway
-        for owner in action.owners:
-            part = parts[owner]
-            for name in where:
-                part[name].append(action)
+        part = parts[action.owners]
+        for name in where:
+            part[name].append(action)
     owners = tuple(
         DigestOwner(
-            owner, tuple(p["new"]), tuple(p["finished"]), tuple(p["overdue"]), tuple(p["due"])
+            group[0], tuple(p["new"]), tuple(p["finished"]), tuple(p["overdue"]),
+            tuple(p["due"]), others=group[1:],
         )
-        for owner, p in sorted(
-            parts.items(), key=lambda item: (item[0].role or "~", item[0].user_id or "")
+        for group, p in sorted(
+            parts.items(),
+            key=lambda item: [(o.role or "~", o.user_id or "") for o in item[0]],
         )
         if any(p.values())
     )

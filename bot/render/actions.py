@@ -179,7 +179,7 @@ HISTORY_TEXT_PREVIEW = 200
 
 
 def _typed(value: object) -> str:
-    return clip(escape(str(value)), HISTORY_TEXT_PREVIEW) if value is not None else "none"
+    return clip(inline(str(value)), HISTORY_TEXT_PREVIEW) if value is not None else "none"
 
 
 def _value(value: object) -> str:

@@ -33,6 +33,7 @@ from bot.render.words import (
 )
 from reminders.messages import (
     DigestOwner,
+    DueDateReminder,
     FailureReport,
     MeetingSummary,
     MoreTimeRequest,
@@ -85,6 +86,28 @@ def render_owner_reminder(reminder: OwnerReminder, now: datetime, zone: ZoneInfo
     if shown < total:
         blocks.append(context(f"{total - shown} more not shown: see `/actions list mine`"))
     return Reply(text=clip(intro, SECTION_TEXT_LIMIT), blocks=blocks)
+
+
+def render_due_date_reminder(reminder: DueDateReminder, now: datetime, zone: ZoneInfo) -> Reply:
+    """One action's own due date: coming up, or (the nudge) passed."""
+    action = reminder.action
+    assert action.due_day is not None
+    when = day_words(action.due_day)
+    if reminder.working_days_before is None:
+        intro = (f"{RAG_EMOJI[Rag.RED]} <@{reminder.user_id}>, {action.ref_label} was due on "
+                 f"{when} and is now overdue. Mark it complete, add an update, or ask for "
+                 "more time.")
+    else:
+        days = reminder.working_days_before
+        soon = "tomorrow" if days == 1 else f"in {days} working days"
+        intro = f":alarm_clock: <@{reminder.user_id}>, {action.ref_label} is due {soon}, on {when}."
+    blocks: list[Block] = [
+        section(intro),
+        section(clip(action_line(action, now, zone), SECTION_TEXT_LIMIT)),
+        reminder_buttons(action),
+    ]
+    return Reply(text=clip(f"{intro} {action.ref_label} {_short(action.text, SHORT_TEXT)}",
+                           SECTION_TEXT_LIMIT), blocks=blocks)
 
 
 def reminder_buttons(action: ActionView) -> ActionsBlock:
@@ -151,23 +174,26 @@ SUMMARY_GROUPS = (
 
 
 def render_meeting_summary(summary: MeetingSummary, now: datetime, zone: ZoneInfo) -> Reply:
-    """The "matters arising" item: outstanding actions grouped as the agenda lists them."""
+    """The "matters arising" item, as agenda item 1 reads: what was brought back to this
+    meeting first, then by the meeting each action came from (agenda item beside each),
+    then recurring and undated actions on their own lines."""
     title = summary_title(summary, zone)
-    groups = summary_groups(summary)
     counts = summary_counts(summary)
     blocks: list[Block] = [header(clip(title, HEADER_TEXT_LIMIT))]
-    if not any(items for _, items in groups):
+    if not any(items for _, items in summary_groups(summary)):
         blocks.append(section(NOTHING_OUTSTANDING))
         text = clip(f"{title}. {NOTHING_OUTSTANDING}", SECTION_TEXT_LIMIT)
         return Reply(text=text, blocks=blocks)
     blocks.append(context(f"{counts} · Prepared {time_words(summary.generated_at, zone)}"))
+    overdue_refs = {a.ref for a in summary.overdue}
+    groups = agenda_groups(summary, zone)
     room = MESSAGE_BLOCK_LIMIT - len(blocks) - 1
     not_shown: list[str] = []
     for position, (label, items) in enumerate(groups):
         heading = f"*{label} ({len(items)})*"
         # Formatted lazily: with thousands of actions only the first few dozen fit.
         entries = _under_heading(heading, (
-            summary_entry(a, label == "Overdue", now, zone) for a in items))
+            agenda_entry(a, a.ref in overdue_refs, now, zone) for a in items))
         # Keep a section for each later group, so every heading and count is shown.
         later = len(groups) - position - 1
         chunks, placed = _pack(entries, room - later)
@@ -175,7 +201,7 @@ def render_meeting_summary(summary: MeetingSummary, now: datetime, zone: ZoneInf
         blocks += [section(c) for c in chunks]
         missing = len(items) - placed if items else 0
         if missing:
-            not_shown.append(f"{missing} {label.lower()}")
+            not_shown.append(f"{missing} {label[:1].lower()}{label[1:]}")
     if not_shown:
         blocks.append(
             context(f"Not shown for lack of space: {'; '.join(not_shown)}. See `/actions list`.")
@@ -199,11 +225,91 @@ def summary_counts(summary: MeetingSummary) -> str:
     return " · ".join(f"{label}: {len(items)}" for label, items in summary_groups(summary))
 
 
+BROUGHT_BACK = "Brought back to this meeting"
+_BRING_BACK_RE = re.compile(r"\b(?:brought|bring|come|coming|report)\s+back\b", re.IGNORECASE)
+RECURRING = "Recurring"
+UNDATED = "No date"
+NO_SOURCE = "Source not recorded"
+
+
+def agenda_groups(
+    summary: MeetingSummary, zone: ZoneInfo
+) -> list[tuple[str, list[ActionView]]]:
+    """The summary's actions in agenda order: brought back, by source meeting (oldest
+    first, then those with no source), recurring, undated; by agenda item within each."""
+    actions = [a for _, name in SUMMARY_GROUPS for a in getattr(summary, name)]
+    starts = summary.meeting.starts_at
+    held = [a.source_meeting.starts_at for a in actions
+            if a.source_meeting is not None and a.source_meeting.starts_at < starts]
+    previous = max(held, default=None)  # the last meeting before this one with actions
+
+    def brought_back(action: ActionView) -> bool:
+        """Due at this meeting on purpose: from a meeting before the last, or said so."""
+        if action.due_meeting is None or action.due_meeting.id != summary.meeting.id:
+            return False
+        if _BRING_BACK_RE.search(action.text):
+            return True
+        source = action.source_meeting
+        return source is not None and previous is not None and source.starts_at < previous
+
+    brought, recurring, undated = [], [], []
+    by_source: dict[int | None, list[ActionView]] = {}
+    sources: dict[int, MeetingView] = {}
+    for action in actions:
+        if action.recurs:
+            recurring.append(action)
+        elif action.due_day is None:
+            undated.append(action)
+        elif brought_back(action):
+            brought.append(action)
+        else:
+            source = action.source_meeting
+            by_source.setdefault(source.id if source else None, []).append(action)
+            if source is not None:
+                sources[source.id] = source
+    ordered = sorted(sources.values(), key=lambda m: m.starts_at)
+    groups: list[tuple[str, list[ActionView]]] = []
+    if brought:
+        groups.append((BROUGHT_BACK, brought))
+    for meeting in ordered:
+        day = day_words(meeting.starts_at.astimezone(zone).date())
+        groups.append((f"From {meeting_words(meeting)} of {day}", by_source[meeting.id]))
+    if None in by_source:
+        groups.append((NO_SOURCE, by_source[None]))
+    if recurring:
+        groups.append((RECURRING, recurring))
+    if undated:
+        groups.append((UNDATED, undated))
+    return [(label, sorted(items, key=_agenda_order)) for label, items in groups]
+
+
+def _agenda_order(action: ActionView) -> tuple[tuple[int, ...], str, int]:
+    """Agenda item 2.4 before 2.10 before 3; actions without an item after; then by ref."""
+    item = action.agenda_item or ""
+    numbers = tuple(int(n) for n in re.findall(r"[0-9]+", item)) or (10**9,)
+    return numbers, item, action.ref
+
+
 def _under_heading(heading: str, entries: Iterator[str]) -> Iterator[str]:
     """The entries with the heading on the first, or the heading over "None."."""
     first = next(entries, None)
     yield f"{heading}\n{'None.' if first is None else first}"
     yield from entries
+
+
+def agenda_entry(action: ActionView, overdue: bool, now: datetime, zone: ZoneInfo) -> str:
+    rag = rag_for(action, now, zone)
+    mark = RAG_EMOJI[rag] if rag else "•"
+    item = f" (item {_short(action.agenda_item, 40)})" if action.agenda_item else ""
+    details = [owners_words(action), f"due {due_words(action)}",
+               status_words(action, None) + (" — overdue" if overdue else "")]
+    lines = [
+        f"{mark} *{action.ref_label}*{item} {_short(action.text, LONG_TEXT)}",
+        f"    {' · '.join(details)}",
+    ]
+    if action.latest_note:
+        lines.append(f"    _Latest:_ {_short(action.latest_note, NOTE_TEXT)}")
+    return "\n".join(lines)
 
 
 def summary_entry(action: ActionView, with_status: bool, now: datetime, zone: ZoneInfo) -> str:
@@ -281,7 +387,7 @@ def render_weekly_digest(digest: WeeklyDigest, now: datetime, zone: ZoneInfo) ->
 
 def _digest_entries(owner: DigestOwner) -> list[str]:
     """One owner's parts as one entry, or one entry per part when they are too long together."""
-    name = f"*{owner_words(owner.owner)}*"
+    name = f"*{', '.join(owner_words(o) for o in (owner.owner, *owner.others))}*"
     parts = []
     for label, attr in _PARTS:
         items: tuple[ActionView, ...] = getattr(owner, attr)

@@ -25,4 +25,4 @@ def test_narrowed_plan_equals_the_full_scan(engine) -> None:  # type: ignore[no-
             full = plan_round(session, team_id=TEAM, at=at, zone=LONDON, narrow=False)
         assert narrowed == full, at
         kinds |= {p.kind for p in full}
-    assert kinds == {"reminder", "unreachable", "summary", "digest"}
+    assert kinds == {"reminder", "unreachable", "summary", "digest", "due_reminder"}

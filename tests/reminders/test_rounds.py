@@ -151,8 +151,10 @@ def test_two_instances_send_each_message_once(world, messenger) -> None:  # type
     for thread in threads:
         thread.join(timeout=30)
     meeting = world.meeting_id
+    # A-2 was due Fri 18 Dec: its overdue nudge is due too, and also sent once.
     assert sorted(messenger.sent_keys()) == [
-        "digest:2026-12-21", f"reminder:{meeting}:5:UACC", f"reminder:{meeting}:5:UDCC"]
+        "digest:2026-12-21", "due:2:1:2026-12-18:overdue:UACC",
+        f"reminder:{meeting}:5:UACC", f"reminder:{meeting}:5:UDCC"]
 
 
 def test_killed_mid_send_is_reconciled_not_duplicated(world, messenger) -> None:  # type: ignore[no-untyped-def]

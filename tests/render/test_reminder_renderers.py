@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -289,23 +290,47 @@ def test_summary_groups_in_agenda_order_with_counts() -> None:
     body = "\n".join(blocks)
 
     assert blocks[0] == "Matters arising: Thematic meeting on Covid-19 — Thu 26 Nov 2026, 10:00"
+    assert "Complete, awaiting closure: 1 · In progress: 1 · Not started: 0 · Overdue: 2" in body
     positions = [
         body.index(heading)
         for heading in (
-            "*Complete, awaiting closure (1)*",
-            "*In progress (1)*",
-            "*Not started (0)*\nNone.",
-            "*Overdue (2)*",
+            "*From the Monthly assurance meeting of Wed 28 Oct 2020 (3)*",
+            "*Source not recorded (1)*",
         )
     ]
     assert positions == sorted(positions)
-    assert shown_refs(body) == [1, 2, 3, 4]
-    assert "from the Monthly assurance meeting of Wed 28 Oct 2020" in body
-    assert "source not recorded" in body
+    assert shown_refs(body) == [1, 3, 4, 2]
     assert "due Thu 26 Nov 2026" in body
     assert "_Latest:_ Draft with the PCC" in body
-    overdue_part = body[body.index("*Overdue (2)*") :]
-    assert "Not started" in overdue_part and ":red_circle:" in overdue_part
+    assert "Not started — overdue" in body and ":red_circle:" in body
+
+
+def test_summary_reads_like_agenda_item_one() -> None:
+    """Brought back first; then by source meeting with agenda items; recurring and undated
+    on their own lines."""
+    earlier = MeetingView(3, "monthly", "Monthly assurance meeting",
+                          datetime(2026, 9, 30, 10, 0, tzinfo=UTC), None)
+    last = MeetingView(4, "monthly", "Monthly assurance meeting",
+                       datetime(2026, 10, 28, 10, 0, tzinfo=UTC), None)
+    at_this = dict(due_meeting=MEETING, due_day=date(2026, 11, 26))
+    actions = [
+        replace(make_action(1, source=last), agenda_item="3.1", **at_this),
+        replace(make_action(2, source=last), agenda_item="2.10", **at_this),
+        replace(make_action(3, source=last), agenda_item="2.4", **at_this),
+        replace(make_action(4, source=earlier), agenda_item="5.1", **at_this),
+        replace(make_action(5, source=last), recurrence_months=3),
+        make_action(6, source=last, due=None),
+    ]
+    payload = check(render_meeting_summary(summary(in_progress=actions), NOW, ZONE))
+    body = "\n".join(texts(payload))
+    headings = ["*Brought back to this meeting (1)*",
+                "*From the Monthly assurance meeting of Wed 28 Oct 2026 (3)*",
+                "*Recurring (1)*", "*No date (1)*"]
+    positions = [body.index(h) for h in headings]
+    assert positions == sorted(positions)
+    assert shown_refs(body) == [4, 3, 2, 1, 5, 6]  # item 2.4 before 2.10 before 3.1
+    assert "*A-3* (item 2.4)" in body and "recurs quarterly" in body
+    assert "source not recorded" not in body.lower()
 
 
 def test_summary_with_nothing_outstanding() -> None:
@@ -315,9 +340,12 @@ def test_summary_with_nothing_outstanding() -> None:
 
 
 def test_summary_with_too_many_actions_counts_what_is_not_shown() -> None:
+    sources = [MeetingView(10 + i, "monthly", "Monthly assurance meeting",
+                           datetime(2026, 6 + i, 3, 10, 0, tzinfo=UTC), None) for i in range(4)]
     sizes = {"complete": 120, "in_progress": 150, "not_started": 90, "overdue": 80}
     groups = {
-        name: [make_action(i * 1000 + n, text="t" * 300, note="n" * 200) for n in range(size)]
+        name: [make_action(i * 1000 + n, text="t" * 300, note="n" * 200, source=sources[i])
+               for n in range(size)]
         for i, (name, size) in enumerate(sizes.items())
     }
     payload = check(render_meeting_summary(summary(**groups), NOW, ZONE))
@@ -326,24 +354,17 @@ def test_summary_with_too_many_actions_counts_what_is_not_shown() -> None:
 
     assert "See `/actions list`" in footer
     assert footer.startswith("Not shown for lack of space: ")
-    parts = footer.removeprefix("Not shown for lack of space: ").split(". ")[0].split("; ")
+    parts = footer.removeprefix("Not shown for lack of space: ").split(". See")[0].split("; ")
     not_shown = {label: int(n) for n, label in (p.split(" ", 1) for p in parts)}
-    labels = {
-        "complete": "complete, awaiting closure",
-        "in_progress": "in progress",
-        "not_started": "not started",
-        "overdue": "overdue",
-    }
     refs = shown_refs(body)
     for i, (name, size) in enumerate(sizes.items()):
+        day = sources[i].starts_at.date()
+        label = f"from the Monthly assurance meeting of {day:%a} {day.day} {day:%b %Y}"
         shown = len([r for r in refs if r // 1000 == i])
-        missing = not_shown.get(labels[name], 0)
-        assert shown + missing == size, name
+        assert shown + not_shown.get(label, 0) == size, name
+        # Every group keeps its heading and its first actions.
+        assert f"*F{label[1:]} ({size})*" in body and shown > 0
     assert sum(not_shown.values()) > 0
-    # Every group keeps its heading and its first actions, the overdue ones included.
-    for heading in ("Complete, awaiting closure (120)", "In progress (150)", "Overdue (80)"):
-        assert f"*{heading}*" in body
-    assert any(r // 1000 == 3 for r in refs)
 
 
 def test_summary_escapes_user_text() -> None:
