@@ -73,8 +73,11 @@ def test_whole_cycle(cycle: RunningBot) -> None:
     run_round(bot, local(21, 9, 0))  # 5 working days before Wed 30 Dec
     [dcc] = _texts(bot, "UDCC")
     assert "A-1" in dcc and "A-2" not in dcc and "action_need_more_time" in dcc
-    [acc] = _texts(bot, "UACC")
+    [acc] = _reminders(bot, "UACC")
     assert "A-2" in acc and ":red_circle:" in acc  # due Fri 18 Dec: overdue
+    # Its own date passed on Friday: the one overdue nudge comes separately.
+    [nudge] = [t for t in _texts(bot, "UACC") if "is now overdue" in t]
+    assert "A-2 was due on Fri 18 Dec 2026" in nudge
     assert "A-3" in _texts(bot, "U012AB3CD")[0]
     digest = [t for t in _texts(bot, "C0TEAM") if "Weekly action digest" in t]
     assert len(digest) == 1 and "A-2" in digest[0]
@@ -107,10 +110,12 @@ def test_whole_cycle(cycle: RunningBot) -> None:
     assert summary[0].index("Complete, awaiting closure") < summary[0].index("A-2")
     assert any("Matters arising" in t for t in _texts(bot, "USEC"))
 
-    run_round(bot, local(28, 9, 0))  # Boxing Day holiday (Monday): the digest only
+    run_round(bot, local(28, 9, 0))  # Boxing Day holiday (Monday): nothing
     assert len(_reminders(bot, "UDCC")) == 1
-    run_round(bot, local(29, 9, 0))  # Tue 29 Dec: 1 working day before
+    assert len([t for t in _texts(bot, "C0TEAM") if "Weekly action digest" in t]) == 1
+    run_round(bot, local(29, 9, 0))  # Tue 29 Dec: 1 working day before, and the digest
     assert len(_reminders(bot, "UDCC")) == 2
+    assert len([t for t in _texts(bot, "C0TEAM") if "Weekly action digest" in t]) == 2
     assert len(_reminders(bot, "UACC")) == 1  # the ACC's only action is complete
     run_round(bot, local(29, 9, 30))  # a second round, or one run by hand: nothing new
     assert len(_reminders(bot, "UDCC")) == 2
