@@ -129,3 +129,12 @@ def test_move_tells_each_owner_once(bot: RunningBot) -> None:
     [told] = _dms(bot, "UDCC")
     assert "A-1, A-2" in told and "Thu 3 Dec 2026, 14:00" in told
     assert _dms(bot, "UACC") == []
+
+
+def test_list_a_past_meeting_recorded_as_held(bot: RunningBot) -> None:
+    _roles(bot)
+    say(bot, "meeting held 28/10/2020 10:00 Monthly")
+    say(bot, "add DCC to review the diary metric by 30/06/2027 (item 2.4)")
+    say(bot, "add ACC to brief the PCC by 30/06/2027")
+    listed = say(bot, "list meeting 28/10/2020")
+    assert listed == "Actions from or due at the meeting of 28/10/2020: 2 actions"
