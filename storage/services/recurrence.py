@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from storage.models import Action, ActionStatus, Meeting
+from storage.models import Action, ActionStatus, DueKind, Meeting
 from storage.services import meetings
 
 WorkingDay = Callable[[date], bool]
@@ -73,6 +73,8 @@ def start_next(action: Action, due_on: date | None, meeting: Meeting | None, now
     action.due_meeting = action.original_due_meeting = meeting
     action.due_meeting_id = action.original_due_meeting_id = meeting.id if meeting else None
     action.awaits_next_meeting = due_on is None and meeting is None
+    action.due_kind = (DueKind.MEETING if meeting else DueKind.DATE if due_on
+                       else DueKind.NONE)
     action.closed_by = action.closed_at = action.completed_at = None
     action.latest_note = None
     action.last_update_at = now

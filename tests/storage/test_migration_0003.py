@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -55,8 +55,13 @@ def test_old_actions_and_roles_keep_their_meaning(tmp_path: Path, kind: str) -> 
         schema.upgrade(engine, "0002")
         _old_rows(engine)
         schema.upgrade(engine, "0003")
+        # Columns named one by one: the models also hold what later migrations add.
         with Session(engine) as session:
-            by_ref = {a.ref: a for a in session.scalars(select(Action))}
+            rows = session.execute(select(
+                Action.ref, Action.due_kind, Action.due_date, Action.due_meeting_id,
+                Action.due_as_written,
+            )).all()
+            by_ref = {row.ref: row for row in rows}
             assert (by_ref[1].due_kind, by_ref[1].due_date, by_ref[1].due_meeting_id) == (
                 DueKind.DATE, date(2027, 6, 30), None,
             )
@@ -69,9 +74,10 @@ def test_old_actions_and_roles_keep_their_meaning(tmp_path: Path, kind: str) -> 
             assert (role.external, role.is_person, role.contact) == (False, False, None)
 
             # The new check holds the kind to the columns: a "none" action with a date fails.
-            by_ref[1].due_kind = DueKind.NONE
             with pytest.raises(IntegrityError):
-                session.flush()
+                session.execute(
+                    update(Action).where(Action.ref == 1).values(due_kind=DueKind.NONE)
+                )
             session.rollback()
 
         schema.downgrade(engine, "0002")
