@@ -51,7 +51,7 @@ def render_recorded(action: ActionView) -> Reply:
         due = ("No next meeting is set yet, so it has no date until one is; it will then be "
                "due at it.")
     elif action.due_day is None:
-        due = "No date: it is listed as “no date” and raised at every meeting."
+        due = "No due date yet."
     item = f" (item {inline(action.agenda_item)})" if action.agenda_item else ""
     source = (
         f" from {meeting_words(action.source_meeting)}" if action.source_meeting else ""
