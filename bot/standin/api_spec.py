@@ -44,6 +44,7 @@ class ApiError(Exception):
         self.error, self.status, self.messages = error, status, list(messages)
         self.headers = {"Retry-After": str(retry_after)} if retry_after else {}
         self.extra = dict(extra or {})
+        self.injected = False  # set when a test injected this failure
 
     def payload(self) -> dict[str, Any]:
         """Return the JSON body Slack would send for this error."""

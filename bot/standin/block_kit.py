@@ -67,14 +67,7 @@ def _elements(block: dict[str, Any], pointer: str) -> Iterator[tuple[dict[str, A
 
 
 def _check_element(element: dict[str, Any], pointer: str, error: str) -> None:
-    parsed = BlockElement.parse(element)
-    if parsed is None:
-        raise _rejection(error, f"unknown element type {element.get('type')!r} "
-                                f"[json-pointer:{pointer}/type]")
-    try:
-        parsed.validate_json()
-    except SlackObjectFormationError as exc:
-        raise _rejection(error, f"{exc} [json-pointer:{pointer}]") from None
+    # Lengths first, for a precise pointer; slack_sdk checks some of them too.
     if len(str(element.get("action_id", ""))) > MAX_ID:
         raise _rejection(error, f"must be less than {MAX_ID + 1} characters "
                                 f"[json-pointer:{pointer}/action_id]")
@@ -83,6 +76,14 @@ def _check_element(element: dict[str, Any], pointer: str, error: str) -> None:
             len(str(label.get("text", ""))) > MAX_BUTTON_TEXT:
         raise _rejection(error, f"must be less than {MAX_BUTTON_TEXT + 1} characters "
                                 f"[json-pointer:{pointer}/text/text]")
+    parsed = BlockElement.parse(element)
+    if parsed is None:
+        raise _rejection(error, f"unknown element type {element.get('type')!r} "
+                                f"[json-pointer:{pointer}/type]")
+    try:
+        parsed.validate_json()
+    except SlackObjectFormationError as exc:
+        raise _rejection(error, f"{exc} [json-pointer:{pointer}]") from None
 
 
 def _check_block(block: Any, pointer: str, error: str) -> None:

@@ -33,6 +33,7 @@ from bot.standin.api_spec import (
 from bot.standin.block_kit import check_message, check_view
 from bot.standin.files import UPLOAD_METHOD, UPLOAD_PATH, FileUploads
 from bot.standin.scopes import check_scopes, granted_scopes, needed_scopes
+from bot.standin.slack_text import Directory
 from bot.standin.triggers import TriggerLedger
 
 # Faults any method can be made to answer with (see `inject` and `fault_rate`):
@@ -42,6 +43,14 @@ ERROR_FAULTS = frozenset({"user_not_found", "channel_not_found", "not_in_channel
                           "token_revoked", "invalid_auth", "account_inactive", "missing_scope",
                           "expired_trigger_id"})
 FAULTS = ERROR_FAULTS | {"ratelimited", "server_error", "service_unavailable", "hang", "dropped"}
+# Errors that mean the caller sent what Slack refuses (as opposed to a fault, or a person
+# or channel that is gone): a test can assert the bot never provoked one.
+CALLER_MISTAKES = frozenset({
+    "invalid_arguments", "invalid_blocks", "invalid_blocks_format", "no_text", "msg_too_long",
+    "unknown_method", "not_implemented_in_standin", "missing_scope", "not_authed",
+    "invalid_trigger_id", "exchanged_trigger_id", "used_url", "invalid_json", "invalid_cursor",
+    "method_not_supported_for_channel_type", "invalid_types",
+})
 # https://api.slack.com/interactivity/handling#message_responses: a response_url can be
 # used up to five times within 30 minutes.
 RESPONSE_URL_USES = 5
@@ -66,6 +75,12 @@ class Call:
     response: dict[str, Any]
     path: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    injected: bool = False  # the answer was a fault injected by the test, not a refusal
+
+    @property
+    def refused(self) -> bool:
+        """Whether Slack would have refused this call as the caller's mistake."""
+        return not self.injected and self.response.get("error") in CALLER_MISTAKES
 
 
 @dataclass
@@ -379,6 +394,15 @@ class SlackStandIn:
         with self._lock:
             self._channels[channel_id].members.discard(user_id or self.bot_user_id)
 
+    def directory(self) -> Directory:
+        """Names a person can pick from Slack's list, for `slack_text.as_slack_sends`."""
+        with self._lock:
+            return Directory(
+                users={u.name: u.user_id for u in self._users.values() if not u.deleted},
+                channels={c.name: c.channel_id for c in self._channels.values()},
+                usergroups={g.handle: g.group_id for g in self._usergroups.values()},
+            )
+
     def is_member(self, channel_id: str, user_id: str | None = None) -> bool:
         """Whether someone (by default the bot) is in a channel."""
         with self._lock:
@@ -392,6 +416,11 @@ class SlackStandIn:
         """A snapshot of every request received so far."""
         with self._lock:
             return list(self._calls)
+
+    def refusals(self) -> list[Call]:
+        """Calls Slack would have refused as the caller's mistake (faults excluded)."""
+        with self._lock:
+            return [call for call in self._calls if call.refused]
 
     def calls_to(self, method: str) -> list[Call]:
         """Recorded calls to one method (use `response_url` for response_url posts)."""
@@ -497,6 +526,7 @@ class SlackStandIn:
         args: Args = {}
         token: str | None = None
         extra_headers: dict[str, str] = {}
+        injected = False
         try:
             if method == UPLOAD_METHOD:
                 status, response = self.files.receive(parts.path, headers, body)
@@ -506,14 +536,16 @@ class SlackStandIn:
             status, response = 200, self._dispatch(method, args, token, parts.path)
         except ApiError as exc:
             status, response, extra_headers = exc.status, exc.payload(), exc.headers
+            injected = exc.injected
         except _Dropped:
-            status, response = 0, {"ok": False, "error": "connection_dropped"}
+            status, response, injected = 0, {"ok": False, "error": "connection_dropped"}, True
         except _Answered as answered:
             status, response = answered.status, answered.response
             args = {"bytes": len(body)}
         except Exception as exc:  # a stand-in bug must surface in the recorded call, not vanish
             status, response = 500, {"ok": False, "error": "internal_error", "detail": repr(exc)}
-        call = Call(method, args, token, received, status, response, parts.path, headers)
+        call = Call(method, args, token, received, status, response, parts.path, headers,
+                    injected)
         with self._changed:
             self._calls.append(call)
             if method == "response_url" and status == 200:
@@ -598,6 +630,14 @@ class SlackStandIn:
                     fault = _Fault(method, rng.choice(kinds), 1)
         if fault is None:
             return
+        try:
+            self._apply(method, fault)
+        except ApiError as exc:
+            exc.injected = True
+            raise
+
+    def _apply(self, method: str, fault: _Fault) -> None:
+        """Answer as the fault says (every branch raises)."""
         if fault.kind == "ratelimited":
             raise ApiError("ratelimited", 429, retry_after=fault.retry_after)
         if fault.kind == "hang":

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import requests
 
+from bot.standin.slack_text import Directory, as_slack_sends
 from bot.standin.triggers import mint_trigger_id
 
 SLACK_USER_AGENT = "Slackbot 1.0 (+https://api.slack.com/robots)"
@@ -162,6 +163,15 @@ class SignedSlackClient:
             "trigger_id": trigger_id or self._trigger_id(),
         }
         return self._send_form(fields, **options)
+
+    def typed_command(
+        self, typed: str, *, user_id: str, directory: Directory, should_escape: bool = True,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """Send a command as Slack would after someone typed `typed` in the message box,
+        with the command's `should_escape` on (mentions picked from the list) or off."""
+        text = as_slack_sends(typed, directory, should_escape=should_escape)
+        return self.slash_command(text, user_id=user_id, **kwargs)
 
     def block_action(
         self, action_id: str, *, user_id: str, value: str | None = None, block_id: str = "b",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
 import yaml
 
-from bot.standin.api_spec import MANIFEST_SCHEMA_FILE, vendored_file
+from bot.standin.api_spec import MANIFEST_SCHEMA_FILE, load_methods, vendored_file
 
 ROOT = Path(__file__).resolve().parents[2]
 # Slack's manifest schema, vendored with its MIT notice (bot/standin/slack_spec/).
@@ -34,22 +35,83 @@ def test_manifest_declares_what_the_bot_needs() -> None:
     assert (shortcut["type"], shortcut["callback_id"]) == ("message", "record_as_action")
 
 
-def test_only_used_scopes() -> None:
-    """Each scope maps to Web API methods the code calls (and /actions itself)."""
-    needs = {
-        "commands": None,
-        "chat:write": "chat_postMessage",
-        "users:read": "users_info",
-        "usergroups:read": "usergroups_users_list",
-        "files:write": "files_upload_v2",
-        "im:write": "conversations_open",
-        "im:history": "conversations_history",
-        "channels:history": "conversations_history",
-        "groups:history": "conversations_history",
-    }
-    scopes = _manifest()["oauth_config"]["scopes"]["bot"]
-    assert sorted(scopes) == sorted(needs)
-    source = "\n".join(p.read_text() for p in (ROOT / "bot").rglob("*.py")
-                       if "standin" not in p.relative_to(ROOT).parts)
-    for scope, method in needs.items():
-        assert method is None or f".{method}(" in source, f"{scope} is not used"
+# slack_sdk helpers that call several Web API methods under one Python name.
+SDK_HELPERS = {
+    "files_upload_v2": ("files.getUploadURLExternal", "files.completeUploadExternal"),
+}
+# For conversations.* methods the scope depends on the kind of conversation. The kinds the
+# bot uses each method on: DMs with owners, and the team channel, public or private.
+CONVERSATION_KINDS = {
+    "conversations.open": {"im"},
+    "conversations.history": {"im", "public_channel", "private_channel"},
+    "conversations.info": {"public_channel", "private_channel"},
+    "conversations.list": {"public_channel", "private_channel"},
+}
+SOURCE_ROOTS = ("bot", "reminders", "storage")
+_CALL = re.compile(r"\.([a-z]+_[A-Za-z_]+)\(")
+_API_CALL = re.compile(r"api_call\(\s*[\"']([\w.]+)[\"']")
+
+
+def methods_called() -> dict[str, set[str]]:
+    """Web API methods the bot's code calls, each with the files that call it."""
+    by_python_name = {name.replace(".", "_"): name for name in load_methods()}
+    found: dict[str, set[str]] = {}
+    for root in SOURCE_ROOTS:
+        for path in (ROOT / root).rglob("*.py"):
+            relative = path.relative_to(ROOT)
+            if relative.parts[:2] == ("bot", "standin"):
+                continue  # the stand-in answers calls; it does not make them
+            source = path.read_text(encoding="utf-8")
+            names: list[str] = list(_API_CALL.findall(source))
+            for python_name in _CALL.findall(source):
+                if python_name in SDK_HELPERS:
+                    names += SDK_HELPERS[python_name]
+                elif python_name in by_python_name:
+                    names.append(by_python_name[python_name])
+            for name in names:
+                found.setdefault(name, set()).add(str(relative))
+    return found
+
+
+def needed_scopes() -> dict[str, set[str]]:
+    """Each bot scope the code needs, with the methods that need it."""
+    specs = load_methods()
+    needs: dict[str, set[str]] = {}
+    manifest = _manifest()
+    if manifest["features"].get("slash_commands") or manifest["features"].get("shortcuts"):
+        needs["commands"] = {"/actions and the message shortcut"}
+    for method in methods_called():
+        assert method in specs, (
+            f"the code calls {method}, which bot/standin/slack_spec/web_api/slack_web_api.json "
+            "does not describe: add it from Slack's method reference, marked as added")
+        spec = specs[method]
+        if spec.scopes_by_conversation:
+            assert method in CONVERSATION_KINDS, (
+                f"{method} needs a scope per kind of conversation: say in CONVERSATION_KINDS "
+                "which kinds (im, mpim, public_channel, private_channel) the bot uses it on")
+            scopes = {spec.scopes_by_conversation[kind] for kind in CONVERSATION_KINDS[method]}
+        else:
+            scopes = set(spec.scopes)
+        for scope in scopes:
+            needs.setdefault(scope, set()).add(method)
+    return needs
+
+
+def test_the_scan_finds_the_calls_the_bot_makes() -> None:
+    """Guards the scan itself: it must see calls we know are there."""
+    called = methods_called()
+    assert {"chat.postMessage", "views.open", "views.publish", "users.info"} <= set(called)
+    assert "bot/messenger.py" in called["chat.postMessage"]
+
+
+def test_bot_scopes_are_exactly_what_the_code_needs() -> None:
+    """Every scope a called method needs is asked for, and no scope nothing needs."""
+    asked = set(_manifest()["oauth_config"]["scopes"]["bot"])
+    needs = needed_scopes()
+    missing = {scope: sorted(needs[scope]) for scope in sorted(set(needs) - asked)}
+    extra = sorted(asked - set(needs))
+    problems = [f"add bot scope {scope} to app_manifest.yml (needed by {', '.join(methods)})"
+                for scope, methods in missing.items()]
+    problems += [f"remove bot scope {scope} from app_manifest.yml (no call needs it)"
+                 for scope in extra]
+    assert not problems, "\n".join(problems)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.harness import RunningBot, running_bot
+from tests.support.harness import RunningBot, assert_slack_refused_nothing, running_bot
 
 
 @pytest.fixture
@@ -20,3 +20,4 @@ def bot(sessions, clock, database_url) -> Iterator[RunningBot]:  # type: ignore[
         running.standin.add_user("UGONE", "gone.person", deleted=True)
         running.standin.add_user("UBOT2", "some.bot", is_bot=True)
         yield running
+        assert_slack_refused_nothing(running.standin)

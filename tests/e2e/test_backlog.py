@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from bot.standin.triggers import mint_trigger_id
 from storage.db import transaction
 from storage.models import Action
 from tests.support.harness import RunningBot
@@ -44,7 +45,9 @@ def test_the_form_opens_at_once_even_when_the_backlog_is_full(
 ) -> None:
     """Its trigger expires 3 seconds after the command, so it never waits in the queue."""
     monkeypatch.setattr(bot.backlog, "_limit", 0)
-    bot.slack.slash_command("", user_id="USEC", trigger_id="trig-9")
+    trigger = mint_trigger_id()
+    bot.slack.slash_command("", user_id="USEC", trigger_id=trigger)
     [call] = bot.standin.wait_for("views.open")
-    assert call.args["trigger_id"] == "trig-9"
+    assert call.args["trigger_id"] == trigger
+    assert call.status == 200  # in time: the trigger was still valid
     assert bot.standin.calls_to("response_url") == []

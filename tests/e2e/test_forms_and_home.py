@@ -6,6 +6,7 @@ import time
 
 from slack_sdk.models.views import View
 
+from bot.standin.triggers import mint_trigger_id
 from storage.db import transaction
 from storage.models import Action, ActionStatus
 from storage.services import actions
@@ -44,9 +45,11 @@ def _setup(bot: RunningBot) -> None:
 
 def test_actions_alone_opens_the_form(bot: RunningBot) -> None:
     _setup(bot)
-    bot.slack.slash_command("", user_id="USEC", trigger_id="trig-1")
+    trigger = mint_trigger_id()
+    bot.slack.slash_command("", user_id="USEC", trigger_id=trigger)
     [call] = bot.standin.wait_for("views.open")
-    assert call.args["trigger_id"] == "trig-1"
+    assert call.args["trigger_id"] == trigger
+    assert call.status == 200  # in time: the trigger was still valid
     view = call.args["view"]
     _valid_view(view, 100)
     block_ids = [b.get("block_id") for b in view["blocks"]]

@@ -90,7 +90,7 @@ def test_whole_cycle(cycle: RunningBot) -> None:
 
     # The DCC asks for more time: a form, then a message to the secretariat.
     bot.slack.block_action("action_need_more_time", user_id="UDCC", value="1",
-                           channel_id="DUDCC", message={"ts": "1.1"}, trigger_id="t-1")
+                           channel_id="DUDCC", message={"ts": "1.1"})
     [opened] = bot.standin.wait_for("views.open")
     assert opened.args["view"]["callback_id"] == "need_more_time"
     response = bot.slack.view_submission(

@@ -22,7 +22,7 @@ from reminders.clock import ManualClock
 from storage.db import make_session_factory
 from tests.reliability import summary
 from tests.support.databases import clear_all_tables
-from tests.support.harness import RunningBot, running_bot
+from tests.support.harness import RunningBot, assert_slack_refused_nothing, running_bot
 
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # Monday 23 November 2026, 10:00 London
 
@@ -60,6 +60,7 @@ def bot(sessions, clock, database_url) -> Iterator[RunningBot]:  # type: ignore[
     with running_bot(sessions, clock, database_url) as running:
         add_people(running.standin)
         yield running
+        assert_slack_refused_nothing(running.standin)
 
 
 @pytest.fixture(scope="module")

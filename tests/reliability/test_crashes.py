@@ -129,7 +129,7 @@ def _migrated_consistently(url: str) -> str | None:
 KILL_DELAYS = (0.2, 0.5, 0.8, 1.1, 1.4, 1.8)
 
 
-@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_sigkill_mid_migration_then_migrate_again(tmp_path: Path, kind: str) -> None:
     """On both databases whichever the suite runs on: killed at several points of
     `actionlog migrate`, the schema is whole at some revision, and migrating again
@@ -153,6 +153,7 @@ def test_sigkill_mid_migration_then_migrate_again(tmp_path: Path, kind: str) -> 
            "migrate again reached head")
 
 
+@pytest.mark.postgres
 def test_postgres_restart_under_load(clock: ManualClock) -> None:
     """Always on PostgreSQL (a private server, so restarting it disturbs no one else):
     commands during the restart fail loudly, then all is well without any help."""
@@ -213,6 +214,7 @@ def test_postgres_restart_under_load(clock: ManualClock) -> None:
         engine.dispose()
 
 
+@pytest.mark.postgres
 def test_sigkill_while_a_migration_is_half_done_on_postgres(tmp_path: Path) -> None:
     """Caught for certain in the middle: 0002 has altered `actions` and waits for a lock
     on `workspace_settings` when the process is killed. Its one transaction is rolled

@@ -21,6 +21,22 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
+def postgres_unreachable_reason(timeout: int = 3) -> str | None:
+    """Why the PostgreSQL server for tests cannot be used, or None when it answers."""
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg is not installed (pip install -e '.[dev]')"
+    url = POSTGRES_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://", 1)
+    try:
+        with psycopg.connect(url, connect_timeout=timeout):
+            return None
+    except psycopg.Error as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        host = url.rsplit("@", 1)[-1]
+        return f"no PostgreSQL server answers at {host} ({first_line})"
+
+
 def backend() -> str:
     return os.environ.get("ACTIONLOG_TEST_DATABASE", "sqlite").lower()
 

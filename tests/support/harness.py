@@ -80,3 +80,10 @@ def running_bot(
             stop_server(server)
             thread.join(timeout=5)
             runtime.deps.backlog.close(timeout=10)
+
+
+def assert_slack_refused_nothing(standin: SlackStandIn) -> None:
+    """Fail if the bot sent anything Slack would refuse (injected faults aside)."""
+    refused = [f"{call.method} {call.args!r:.300} -> {call.response}"
+               for call in standin.refusals()]
+    assert not refused, "Slack would have refused:\n" + "\n".join(refused)
