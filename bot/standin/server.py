@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
-import math
 import random
 import socket
 import threading
@@ -13,12 +11,10 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from bot.standin.api_spec import (
     ApiError,
@@ -31,18 +27,22 @@ from bot.standin.api_spec import (
     parse_args,
 )
 from bot.standin.block_kit import check_message, check_view
+from bot.standin.directory import (
+    Channel,
+    User,
+    Usergroup,
+    channel_json,
+    page,
+    user_json,
+    usergroup_json,
+)
+from bot.standin.faults import FAULTS, Dropped, Fault, fault_error
 from bot.standin.files import UPLOAD_METHOD, UPLOAD_PATH, FileUploads
+from bot.standin.ratelimits import Limits, RateLimiter
 from bot.standin.scopes import check_scopes, granted_scopes, needed_scopes
 from bot.standin.slack_text import Directory
 from bot.standin.triggers import TriggerLedger
 
-# Faults any method can be made to answer with (see `inject` and `fault_rate`):
-# errors Slack returns with HTTP 200, a 429 with Retry-After, 5xx answers, a request that
-# hangs then fails, and a connection closed without an answer.
-ERROR_FAULTS = frozenset({"user_not_found", "channel_not_found", "not_in_channel",
-                          "token_revoked", "invalid_auth", "account_inactive", "missing_scope",
-                          "expired_trigger_id"})
-FAULTS = ERROR_FAULTS | {"ratelimited", "server_error", "service_unavailable", "hang", "dropped"}
 # Errors that mean the caller sent what Slack refuses (as opposed to a fault, or a person
 # or channel that is gone): a test can assert the bot never provoked one.
 CALLER_MISTAKES = frozenset({
@@ -57,8 +57,6 @@ RESPONSE_URL_USES = 5
 RESPONSE_URL_LIFETIME = 30 * 60
 # Page size when a list call gives no limit; Slack pages large lists whatever is asked.
 DEFAULT_PAGE_SIZE = 100
-# Methods the rate limiter holds to Tier 3 (50+/min) when tier3_per_min is set.
-_TIER3_METHODS = frozenset({"conversations.open"})
 # Slack answers these without a token.
 _NO_TOKEN_METHODS = frozenset({"api.test"})
 
@@ -81,88 +79,6 @@ class Call:
     def refused(self) -> bool:
         """Whether Slack would have refused this call as the caller's mistake."""
         return not self.injected and self.response.get("error") in CALLER_MISTAKES
-
-
-@dataclass
-class _Fault:
-    method: str
-    kind: str
-    remaining: int
-    retry_after: int = 1
-
-
-@dataclass
-class _Channel:
-    channel_id: str
-    name: str
-    is_private: bool
-    members: set[str]
-    is_archived: bool = False
-
-
-@dataclass
-class _Usergroup:
-    group_id: str
-    handle: str
-    name: str
-    members: list[str]
-
-
-class _Dropped(Exception):
-    """Close the connection without answering (a `dropped` fault)."""
-
-
-@dataclass
-class _User:
-    user_id: str
-    name: str
-    real_name: str
-    is_bot: bool
-    deleted: bool
-    tz: str
-    team_id: str | None = None  # None: this workspace; else another (Slack Connect)
-    enterprise_id: str | None = None  # set for an Enterprise Grid member
-
-
-class _Bucket:
-    """Token bucket holding up to `capacity` requests, refilled at `rate` per second."""
-
-    def __init__(self, rate: float, capacity: float) -> None:
-        self.rate, self.capacity = rate, max(1.0, capacity)
-        self.tokens, self.stamp = self.capacity, time.monotonic()
-
-    def wait_needed(self, now: float) -> float:
-        """Refill, then return seconds until one token is available (0 if available now)."""
-        # `now` may predate a bucket created under the same lock, so never refill negatively.
-        elapsed = max(0.0, now - self.stamp)
-        self.tokens = min(self.capacity, self.tokens + elapsed * self.rate)
-        self.stamp = max(self.stamp, now)
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
-
-
-@dataclass
-class _Limits:
-    per_channel_per_sec: float | None = None
-    burst: int = 1
-    workspace_per_min: float | None = None
-    tier3_per_min: float | None = None
-    minute_burst: int | None = None
-
-
-def _minute_capacity(per_min: float, minute_burst: int | None) -> float:
-    """Burst size for a per-minute limit; Slack tolerates short bursts, so ten seconds' worth."""
-    return minute_burst or math.ceil(per_min / 6)
-
-
-def _tz_fields(tz: str) -> dict[str, Any]:
-    """Slack's tz, tz_label and tz_offset (seconds east of UTC) for an IANA zone name."""
-    try:
-        now = datetime.now(ZoneInfo(tz))
-        offset = now.utcoffset()
-        return {"tz": tz, "tz_label": now.tzname() or tz,
-                "tz_offset": int(offset.total_seconds()) if offset else 0}
-    except (KeyError, ValueError):  # unknown zone or tzdata missing: keep the stand-in usable
-        return {"tz": tz, "tz_label": tz, "tz_offset": 0}
 
 
 class _Answered(Exception):
@@ -262,13 +178,12 @@ class SlackStandIn:
         self._calls: list[Call] = []
         self._answered: set[str] = set()  # response_url keys that got a 200
         self._response_uses: dict[str, list[float]] = {}  # key -> times of accepted posts
-        self._faults: list[_Fault] = []
+        self._faults: list[Fault] = []
         self._random_faults: tuple[float, tuple[str, ...], random.Random] | None = None
-        self._limits = _Limits()
-        self._buckets: dict[tuple[str, ...], _Bucket] = {}
-        self._users: dict[str, _User] = {}
-        self._usergroups: dict[str, _Usergroup] = {}
-        self._channels: dict[str, _Channel] = {}
+        self._limiter = RateLimiter()
+        self._users: dict[str, User] = {}
+        self._usergroups: dict[str, Usergroup] = {}
+        self._channels: dict[str, Channel] = {}
         self._group_dms: set[str] = set()
         # Messages posted so far, per channel, oldest first: conversations.history reads them.
         self._history: dict[str, list[dict[str, Any]]] = {}
@@ -366,22 +281,22 @@ class SlackStandIn:
         that Slack still shows (a Slack Connect partner, or another workspace of the same
         Enterprise Grid org when ``enterprise_id`` is given)."""
         with self._lock:
-            self._users[user_id] = _User(user_id, name, real_name or name, is_bot, deleted, tz,
-                                         team_id, enterprise_id)
+            self._users[user_id] = User(user_id, name, real_name or name, is_bot, deleted, tz,
+                                        team_id, enterprise_id)
 
     def add_usergroup(self, group_id: str, user_ids: Iterable[str], *,
                       handle: str | None = None, name: str | None = None) -> None:
         """Define a user group (`S...`), its @handle and its members."""
         handle = handle or group_id.lower()
         with self._lock:
-            self._usergroups[group_id] = _Usergroup(group_id, handle, name or handle,
+            self._usergroups[group_id] = Usergroup(group_id, handle, name or handle,
                                                     list(user_ids))
 
     def add_channel(self, channel_id: str, name: str, *, is_private: bool = False,
                     members: Iterable[str] = (), archived: bool = False) -> None:
         """Create a channel. The bot is not a member until it joins or is invited."""
         with self._lock:
-            self._channels[channel_id] = _Channel(channel_id, name, is_private, set(members),
+            self._channels[channel_id] = Channel(channel_id, name, is_private, set(members),
                                                   archived)
 
     def invite(self, channel_id: str, user_id: str | None = None) -> None:
@@ -452,7 +367,7 @@ class SlackStandIn:
             self._response_uses.clear()
             self._faults.clear()
             self._random_faults = None
-            self._buckets.clear()
+            self._limiter.reset()
 
     # -- fault injection and rate limits -----------------------------------------------------
 
@@ -461,7 +376,7 @@ class SlackStandIn:
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; expected one of {sorted(FAULTS)}")
         with self._lock:
-            self._faults.append(_Fault(method, fault, times, max(1, retry_after)))
+            self._faults.append(Fault(method, fault, times, max(1, retry_after)))
 
     def wait_for_reply(self, key: str, timeout: float = 10.0) -> bool:
         """Wait until the response_url made by ``response_url(key)`` was answered with a
@@ -502,10 +417,8 @@ class SlackStandIn:
         *, minute_burst: int | None = None,
     ) -> None:
         """Enable token-bucket limits (chat.postMessage per channel and workspace, Tier 3)."""
-        with self._lock:
-            self._limits = _Limits(per_channel_per_sec, burst, workspace_per_min,
-                                   tier3_per_min, minute_burst)
-            self._buckets.clear()
+        self._limiter.configure(Limits(per_channel_per_sec, burst, workspace_per_min,
+                                       tier3_per_min, minute_burst))
 
     # -- request handling --------------------------------------------------------------------
 
@@ -537,7 +450,7 @@ class SlackStandIn:
         except ApiError as exc:
             status, response, extra_headers = exc.status, exc.payload(), exc.headers
             injected = exc.injected
-        except _Dropped:
+        except Dropped:
             status, response, injected = 0, {"ok": False, "error": "connection_dropped"}, True
         except _Answered as answered:
             status, response = answered.status, answered.response
@@ -569,7 +482,7 @@ class SlackStandIn:
         if method not in _NO_TOKEN_METHODS:
             self._authenticate(token)
         check_scopes(needed_scopes(spec, self._conversation_kinds(method, args)), self.scopes)
-        self._throttle(method, args)
+        self._limiter.take(method, args)
         check_arguments(spec, args)
         handler = self._handlers.get(method)
         if handler is None:
@@ -615,7 +528,7 @@ class SlackStandIn:
 
     def _maybe_fail(self, method: str) -> None:
         """Consume and apply the next injected or random fault for `method`, if any."""
-        fault: _Fault | None = None
+        fault: Fault | None = None
         with self._lock:
             for candidate in self._faults:
                 if candidate.method in ("*", method):
@@ -627,36 +540,15 @@ class SlackStandIn:
             if fault is None and self._random_faults is not None:
                 rate, kinds, rng = self._random_faults
                 if rng.random() < rate:
-                    fault = _Fault(method, rng.choice(kinds), 1)
+                    fault = Fault(method, rng.choice(kinds), 1)
         if fault is None:
             return
-        try:
-            self._apply(method, fault)
-        except ApiError as exc:
-            exc.injected = True
-            raise
-
-    def _apply(self, method: str, fault: _Fault) -> None:
-        """Answer as the fault says (every branch raises)."""
-        if fault.kind == "ratelimited":
-            raise ApiError("ratelimited", 429, retry_after=fault.retry_after)
         if fault.kind == "hang":
             # Waiting on the stop event keeps the hang bounded and lets stop() cut it short.
             self._stopping.wait(self.hang_seconds)
-        if fault.kind in ("hang", "server_error"):
-            raise ApiError("internal_error", 500)
-        if fault.kind == "service_unavailable":
-            raise ApiError("service_unavailable", 503)
-        if fault.kind == "dropped":
-            raise _Dropped
-        if fault.kind == "missing_scope":
-            spec = self.methods.get(method)
-            needed = (spec.scopes or tuple(spec.scopes_by_conversation.values())[:1]
-                      if spec else ()) or ("chat:write",)
-            raise ApiError("missing_scope", extra={
-                "needed": ",".join(needed),
-                "provided": ",".join(sorted(set(self.scopes or ()) - set(needed)))})
-        raise ApiError(fault.kind)
+        spec = self.methods.get(method)
+        needed = (spec.scopes or tuple(spec.scopes_by_conversation.values())[:1]) if spec else ()
+        raise fault_error(fault, needed, self.scopes or ())
 
     def _authenticate(self, token: str | None) -> None:
         if not token:
@@ -664,35 +556,6 @@ class SlackStandIn:
         valid = token in self._tokens if self._tokens is not None else token.startswith("xoxb-")
         if not valid:
             raise ApiError("invalid_auth")
-
-    def _throttle(self, method: str, args: Args) -> None:
-        """Take a token from every bucket that applies, or answer 429 without taking any."""
-        limits = self._limits
-        # (bucket key, refill per second, capacity) for every limit this call counts against
-        wanted: list[tuple[tuple[str, ...], float, float]] = []
-        if method == "chat.postMessage":
-            if limits.per_channel_per_sec:
-                channel = str(args.get("channel", ""))
-                # Posting to U123 lands in the same DM as posting to its D channel.
-                key = "D" + channel if channel[:1] in ("U", "W") else channel
-                wanted.append((("channel", key), limits.per_channel_per_sec, limits.burst))
-            if limits.workspace_per_min:
-                wanted.append((("workspace",), limits.workspace_per_min / 60,
-                               _minute_capacity(limits.workspace_per_min, limits.minute_burst)))
-        if method in _TIER3_METHODS and limits.tier3_per_min:
-            wanted.append((("tier3", method), limits.tier3_per_min / 60,
-                           _minute_capacity(limits.tier3_per_min, limits.minute_burst)))
-        if not wanted:
-            return
-        with self._lock:
-            now = time.monotonic()
-            buckets = [self._buckets.setdefault(key, _Bucket(rate, capacity))
-                       for key, rate, capacity in wanted]
-            wait = max(bucket.wait_needed(now) for bucket in buckets)
-            if wait > 0:
-                raise ApiError("ratelimited", 429, retry_after=max(1, math.ceil(wait)))
-            for bucket in buckets:
-                bucket.tokens -= 1
 
     # -- helpers for method handlers ---------------------------------------------------------
 
@@ -708,7 +571,7 @@ class SlackStandIn:
             self._next_serial += 1
             return f"{prefix}{self._next_serial:010d}"
 
-    def _live_user(self, user_id: Any) -> _User:
+    def _live_user(self, user_id: Any) -> User:
         """The directory entry for an active user, or `user_not_found` as Slack answers."""
         with self._lock:
             user = self._users.get(str(user_id))
@@ -741,7 +604,7 @@ class SlackStandIn:
                 raise ApiError("not_in_channel")
         return channel
 
-    def _visible_channel(self, channel_id: str) -> _Channel:
+    def _visible_channel(self, channel_id: str) -> Channel:
         """A channel the bot can see: any public one, or a private one it was invited to."""
         with self._lock:
             found = self._channels.get(channel_id)
@@ -749,37 +612,6 @@ class SlackStandIn:
                     or (found.is_private and self.bot_user_id not in found.members)):
                 raise ApiError("channel_not_found")
             return found
-
-    def _channel_json(self, channel: _Channel) -> dict[str, Any]:
-        return {"id": channel.channel_id, "name": channel.name,
-                "name_normalized": channel.name, "is_channel": not channel.is_private,
-                "is_group": channel.is_private, "is_im": False, "is_mpim": False,
-                "is_private": channel.is_private, "is_archived": channel.is_archived,
-                "is_general": False, "is_shared": False, "is_ext_shared": False,
-                "is_org_shared": False, "is_member": self.bot_user_id in channel.members,
-                "num_members": len(channel.members), "created": 1700000000,
-                "creator": "", "topic": {"value": "", "creator": "", "last_set": 0},
-                "purpose": {"value": "", "creator": "", "last_set": 0}}
-
-    def _page(self, items: list[Any], args: Args) -> tuple[list[Any], str]:
-        """One page of a cursor-paginated list and the next cursor ("" on the last page).
-
-        Cursors are opaque base64 strings, as Slack's are; at most `page_size` items come
-        back whatever `limit` asks for, so callers must follow `next_cursor`.
-        """
-        cursor = str(args.get("cursor") or "")
-        start = 0
-        if cursor:
-            try:
-                start = int(base64.b64decode(cursor.encode(), validate=True).decode()
-                            .removeprefix("offset:"))
-            except ValueError:
-                raise ApiError("invalid_cursor") from None
-        limit = int(args.get("limit") or 0)
-        size = min(limit, self.page_size) if limit > 0 else self.page_size
-        end = start + size
-        following = base64.b64encode(f"offset:{end}".encode()).decode()
-        return items[start:end], following if end < len(items) else ""
 
     def _message(self, args: Args, ts: str) -> dict[str, Any]:
         message = {"type": "message", "text": args.get("text") or "", "user": self.bot_user_id,
@@ -789,20 +621,8 @@ class SlackStandIn:
                 message[name] = args[name]
         return message
 
-    def _user_json(self, user: _User) -> dict[str, Any]:
-        team_id = user.team_id or self.team_id
-        grid = ({"enterprise_user": {"id": user.user_id, "enterprise_id": user.enterprise_id,
-                                     "enterprise_name": "Grid", "teams": [team_id]}}
-                if user.enterprise_id else {})
-        return {
-            **grid,
-            "id": user.user_id, "team_id": team_id, "name": user.name,
-            "real_name": user.real_name, "deleted": user.deleted, "is_bot": user.is_bot,
-            "is_admin": False, "is_app_user": False, **_tz_fields(user.tz),
-            "profile": {"real_name": user.real_name, "display_name": user.name,
-                        "real_name_normalized": user.real_name,
-                        "display_name_normalized": user.name, "team": team_id},
-        }
+    def _channel_json_of(self, channel: Channel) -> dict[str, Any]:
+        return channel_json(channel, self.bot_user_id)
 
     # -- method handlers ---------------------------------------------------------------------
 
@@ -895,13 +715,13 @@ class SlackStandIn:
             user = self._users.get(str(args.get("user", "")))
         if user is None:  # deleted users are still returned, flagged `deleted`, as Slack does
             raise ApiError("user_not_found")
-        return {"user": self._user_json(user)}
+        return {"user": user_json(user, self.team_id)}
 
     def _users_list(self, args: Args) -> dict[str, Any]:
         with self._lock:
             users = list(self._users.values())
-        page, following = self._page(users, args)
-        return {"members": [self._user_json(user) for user in page],
+        members, following = page(users, args, self.page_size)
+        return {"members": [user_json(user, self.team_id) for user in members],
                 "response_metadata": {"next_cursor": following}}
 
     def _conversations_open(self, args: Args) -> dict[str, Any]:
@@ -929,7 +749,7 @@ class SlackStandIn:
             self._live_user(channel_id[1:])
             return {"channel": {"id": channel_id, "is_im": True, "user": channel_id[1:],
                                 "is_open": True, "created": 1700000000}}
-        return {"channel": self._channel_json(self._visible_channel(channel_id))}
+        return {"channel": self._channel_json_of(self._visible_channel(channel_id))}
 
     def _conversations_join(self, args: Args) -> dict[str, Any]:
         """Public channels only; a private one must invite the bot (Slack: conversations.join)."""
@@ -944,7 +764,7 @@ class SlackStandIn:
         with self._lock:
             already = self.bot_user_id in channel.members
             channel.members.add(self.bot_user_id)
-        answer: dict[str, Any] = {"channel": self._channel_json(channel)}
+        answer: dict[str, Any] = {"channel": self._channel_json_of(channel)}
         if already:
             answer.update(warning="already_in_channel",
                           response_metadata={"warnings": ["already_in_channel"]})
@@ -963,8 +783,8 @@ class SlackStandIn:
                         and (not c.is_private or self.bot_user_id in c.members)
                         and not (skip_archived and c.is_archived)
                         and c.channel_id not in self.unknown_channels]
-        page, following = self._page(channels, args)
-        return {"channels": [self._channel_json(c) for c in page],
+        shown, following = page(channels, args, self.page_size)
+        return {"channels": [self._channel_json_of(c) for c in shown],
                 "response_metadata": {"next_cursor": following}}
 
     def _usergroups_list(self, args: Args) -> dict[str, Any]:
@@ -972,15 +792,8 @@ class SlackStandIn:
         with_users = str(args.get("include_users", "")).lower() in ("true", "1")
         with self._lock:
             groups = list(self._usergroups.values())
-        listed = []
-        for group in groups:
-            entry: dict[str, Any] = {
-                "id": group.group_id, "team_id": self.team_id, "is_usergroup": True,
-                "name": group.name, "handle": group.handle, "description": "",
-                "date_delete": 0, "user_count": len(group.members)}
-            if with_users:
-                entry["users"] = list(group.members)
-            listed.append(entry)
+        listed = [usergroup_json(group, self.team_id, with_users=with_users)
+                  for group in groups]
         return {"usergroups": listed}
 
     def _usergroups_users_list(self, args: Args) -> dict[str, Any]:

@@ -71,6 +71,7 @@ def shared_bot(shared_engine: Engine, database_url: str) -> Iterator[RunningBot]
     ) as running:
         add_people(running.standin)
         yield running
+        assert_slack_refused_nothing(running.standin)
 
 
 # The previous test's work is over once Slack has heard nothing from the bot for this long.
