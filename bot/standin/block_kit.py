@@ -76,13 +76,17 @@ def _check_element(element: dict[str, Any], pointer: str, error: str) -> None:
             len(str(label.get("text", ""))) > MAX_BUTTON_TEXT:
         raise _rejection(error, f"must be less than {MAX_BUTTON_TEXT + 1} characters "
                                 f"[json-pointer:{pointer}/text/text]")
-    parsed = BlockElement.parse(element)
+    try:
+        parsed = BlockElement.parse(element)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise _rejection(error, f"invalid {element.get('type')} element: {exc} "
+                                f"[json-pointer:{pointer}]") from None
     if parsed is None:
         raise _rejection(error, f"unknown element type {element.get('type')!r} "
                                 f"[json-pointer:{pointer}/type]")
     try:
         parsed.validate_json()
-    except SlackObjectFormationError as exc:
+    except (SlackObjectFormationError, TypeError, ValueError) as exc:
         raise _rejection(error, f"{exc} [json-pointer:{pointer}]") from None
 
 
@@ -95,13 +99,18 @@ def _check_block(block: Any, pointer: str, error: str) -> None:
     if block["type"] == "actions" and len(block.get("elements") or []) > MAX_ACTIONS_ELEMENTS:
         raise _rejection(error, f"no more than {MAX_ACTIONS_ELEMENTS} items allowed "
                                 f"[json-pointer:{pointer}/elements]")
-    parsed = Block.parse(block)
+    try:
+        parsed = Block.parse(block)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        # slack_sdk's constructors refuse missing required fields with a TypeError.
+        raise _rejection(error, f"invalid {block['type']} block: {exc} "
+                                f"[json-pointer:{pointer}]") from None
     if parsed is None:
         raise _rejection(error, f"unknown block type {block['type']!r} "
                                 f"[json-pointer:{pointer}/type]")
     try:
         parsed.validate_json()  # e.g. a section needs text or fields
-    except SlackObjectFormationError as exc:
+    except (SlackObjectFormationError, TypeError, ValueError) as exc:
         raise _rejection(error, f"{exc} [json-pointer:{pointer}]") from None
     for element, where in _elements(block, pointer):
         _check_element(element, where, error)

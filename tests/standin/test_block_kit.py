@@ -106,3 +106,9 @@ def test_private_metadata_is_at_most_3000_characters() -> None:
 def test_blocks_in_views_are_checked_too() -> None:
     home = {"type": "home", "blocks": [actions(button("b" * 76))]}
     assert "/view/blocks/0/elements/0/text/text" in view_refusal(home)
+
+
+def test_blocks_missing_required_fields_are_refused_not_crashed_on() -> None:
+    assert "invalid rich_text block" in refusal([{"type": "rich_text"}])
+    assert "'text'" in refusal([actions({"type": "button", "action_id": "x"})])
+    assert "/blocks/0/elements/0" in refusal([{"type": "context", "elements": [{"type": "image"}]}])
