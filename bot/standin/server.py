@@ -634,6 +634,9 @@ class SlackStandIn:
 
     def _chat_delete(self, args: Args) -> dict[str, Any]:
         channel = self._resolve_channel(str(args["channel"]))
+        index = self._own_message_index(channel, str(args["ts"]))
+        with self._lock:
+            del self._history[channel][index]
         return {"channel": channel, "ts": args.get("ts")}
 
     def _chat_post_message(self, args: Args) -> dict[str, Any]:
@@ -682,12 +685,28 @@ class SlackStandIn:
         check_message(args)
         return {"message_ts": self._next_ts()}
 
+    def _own_message_index(self, channel: str, ts: str) -> int:
+        """Where the bot's message `ts` is in the channel's history, as chat.update/.delete
+        need it: `message_not_found`, or `cant_update_message` for someone else's."""
+        with self._lock:
+            history = self._history.get(channel, [])
+            for index, message in enumerate(history):
+                if message["ts"] == ts:
+                    if message.get("user") != self.bot_user_id:
+                        raise ApiError("cant_update_message")
+                    return index
+        raise ApiError("message_not_found")
+
     def _chat_update(self, args: Args) -> dict[str, Any]:
         channel = self._resolve_channel(str(args["channel"]))
         check_message(args)
         ts = str(args["ts"])
+        index = self._own_message_index(channel, ts)
+        message = self._message(args, ts)
+        with self._lock:
+            self._history[channel][index] = message
         return {"channel": channel, "ts": ts, "text": args.get("text") or "",
-                "message": self._message(args, ts)}
+                "message": message}
 
     def _views_open(self, args: Args) -> dict[str, Any]:
         view = self._view(args, "modal")

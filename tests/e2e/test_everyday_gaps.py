@@ -116,7 +116,7 @@ def test_more_time_from_the_home_tab(ready: RunningBot) -> None:  # noqa: F811
     _valid_view(view, 100)
     assert "action_need_more_time" in str(view)
     ready.slack.block_action("action_need_more_time", user_id="UDCC", value="1",
-                             view={"id": "V1", "type": "home"}, trigger_id="T-home")
+                             view={"id": "V1", "type": "home"})
     [opened] = ready.standin.wait_for("views.open")
     assert opened.args["view"]["callback_id"] == "need_more_time"
     ready.slack.view_submission("need_more_time", _state(

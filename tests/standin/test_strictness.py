@@ -264,3 +264,15 @@ def test_metadata_is_accepted_on_messages(standin: SlackStandIn) -> None:
     assert posted["message"]["metadata"]["event_payload"] == {"key": "k1"}
     with pytest.raises(SlackApiError):
         client.chat_postMessage(channel="U0ALICE", text="hi", unknown_thing=True)
+
+
+def test_only_existing_bot_messages_can_be_updated_or_deleted(standin: SlackStandIn) -> None:
+    posted = api(standin, "chat.postMessage", channel="U0ALICE", text="v1")
+    channel, ts = posted["channel"], posted["ts"]
+    assert api(standin, "chat.update", channel=channel, ts=ts, text="v2")["ok"] is True
+    assert [m["text"] for m in standin.messages_in("U0ALICE")] == ["v2"]
+    assert error(standin, "chat.update", channel=channel, ts="1.000001", text="x") == \
+        "message_not_found"
+    assert api(standin, "chat.delete", channel=channel, ts=ts)["ok"] is True
+    assert standin.messages_in("U0ALICE") == []
+    assert error(standin, "chat.delete", channel=channel, ts=ts) == "message_not_found"
