@@ -16,12 +16,13 @@ from bot.papers.plain import Names, plain, uk_dates, uk_day
 from bot.render.actions import EVENT_WORDS, change_words
 from bot.render.reminders import (
     NOTHING_OUTSTANDING,
+    agenda_entry,
+    agenda_groups,
     summary_counts,
-    summary_entry,
     summary_groups,
     summary_title,
 )
-from bot.render.words import KIND_LABELS, STATUS_LABELS, day_words, meeting_words, time_words
+from bot.render.words import KIND_LABELS, STATUS_LABELS, recurrence_words, time_words
 from reminders.messages import MeetingSummary
 from reminders.rag import Rag, rag_for
 from storage.models import MeetingKind
@@ -101,19 +102,11 @@ class HistoryRow:
 
 
 @dataclass(frozen=True)
-class SummaryPart:
-    """One status group of the summary within one source meeting."""
-
-    heading: str  # "In progress (2)"
-    entries: tuple[str, ...]  # each entry's lines joined with newlines
-
-
-@dataclass(frozen=True)
 class SourceGroup:
-    """The summary's actions from one source meeting."""
+    """One group of the summary, as agenda item 1 lists it (mostly by source meeting)."""
 
-    heading: str  # "From the Monthly assurance meeting of Thu 22 Oct 2026"
-    parts: tuple[SummaryPart, ...]
+    heading: str  # "From the Monthly assurance meeting of Thu 22 Oct 2026 (3)"
+    entries: tuple[str, ...]  # each entry's lines joined with newlines
 
 
 @dataclass(frozen=True)
@@ -180,6 +173,19 @@ def due_cells(action: ActionView) -> tuple[date | None, date | None]:
     return action.due_day, None
 
 
+def due_note(action: ActionView) -> str:
+    """What the date columns cannot say: that it recurs (the dates are this occurrence's,
+    the next one due), or that it waits for the next meeting to be set."""
+    if action.due_day is None and action.awaits_next_meeting:
+        return "No date until the next meeting is set."
+    recurs = plain(recurrence_words(action), _no_names)
+    return recurs[:1].upper() + recurs[1:] + "." if recurs else ""
+
+
+def _no_names(user_id: str) -> str:
+    return user_id
+
+
 def status_cell(action: ActionView, rag: Rag | None) -> str:
     """``Not started (Green)``: the word as well as the colour, for those who can't see it."""
     label = STATUS_LABELS[action.status]
@@ -196,7 +202,7 @@ def build_row(
         ref=action.ref_label,
         meeting=meeting_cell(action.source_meeting, zone),
         item=action.agenda_item or "",
-        action=action.text,
+        action="\n".join(filter(None, (action.text, due_note(action)))),
         owners="; ".join(owner_cell(o, names) for o in action.owners),
         original_due=original,
         revised_due=revised,
@@ -223,41 +229,22 @@ def history_row(ref: str, event: EventRow, names: Names, zone: ZoneInfo) -> Hist
 def summary_section(
     summary: MeetingSummary | None, names: Names, now: datetime, zone: ZoneInfo
 ) -> SummarySection:
-    """The Slack summary's words, regrouped by the meeting each action came from."""
+    """The Slack summary's groups and words, without Slack's markup and with names."""
     if summary is None:
         return SummarySection("Matters arising", "", (), NO_NEXT_MEETING)
     title = plain(summary_title(summary, zone), names)
     counts = f"{summary_counts(summary)} · Prepared {time_words(summary.generated_at, zone)}"
-    groups = summary_groups(summary)
-    if not any(items for _, items in groups):
+    if not any(items for _, items in summary_groups(summary)):
         return SummarySection(title, counts, (), NOTHING_OUTSTANDING)
-    sources: dict[int | None, MeetingView | None] = {}
-    for _, items in groups:
-        for action in items:
-            source = action.source_meeting
-            sources.setdefault(source.id if source else None, source)
-    ordered = sorted(sources.items(), key=lambda item: (
-        item[1] is None, item[1].starts_at if item[1] else now))
-    source_groups = []
-    for key, source in ordered:
-        parts = []
-        for label, items in groups:
-            mine = [a for a in items
-                    if (a.source_meeting.id if a.source_meeting else None) == key]
-            if mine:
-                entries = tuple(plain(summary_entry(a, label == "Overdue", now, zone), names)
-                                for a in mine)
-                parts.append(SummaryPart(f"{label} ({len(mine)})", entries))
-        source_groups.append(SourceGroup(_source_heading(source, zone), tuple(parts)))
-    return SummarySection(title, counts, tuple(source_groups))
-
-
-def _source_heading(source: MeetingView | None, zone: ZoneInfo) -> str:
-    if source is None:
-        return "Source meeting not recorded"
-    words = meeting_words(source)
-    day = day_words(source.starts_at.astimezone(zone).date())
-    return plain(f"From {words} of {day}", lambda user_id: user_id)
+    overdue = {a.ref for a in summary.overdue}
+    groups = tuple(
+        SourceGroup(
+            plain(f"{label} ({len(items)})", names),
+            tuple(plain(agenda_entry(a, a.ref in overdue, now, zone), names) for a in items),
+        )
+        for label, items in agenda_groups(summary, zone)
+    )
+    return SummarySection(title, counts, groups)
 
 
 def build_log(

@@ -6,8 +6,6 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from reminders.rag import RAG_EMOJI
-
 Names = Callable[[str], str]
 
 _MENTION = re.compile(r"<@([A-Z0-9][A-Za-z0-9_-]*)(?:\|[^>]*)?>")
@@ -17,7 +15,8 @@ _LINK = re.compile(r"<(https?://[^|>]+)(?:\|([^>]*))?>")
 _BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_EMOJI = tuple(RAG_EMOJI.values())
+# Emoji the renderers add (":red_circle: ", ":repeat: "); a paper shows colour instead.
+_EMOJI_CODE = re.compile(r"(?<!\S):[a-z0-9_+-]+:(?:\s|$)")
 _MARKS = re.compile(r"[<*_&:]")
 
 
@@ -29,8 +28,7 @@ def plain(text: str, names: Names) -> str:
     text = _CHANNEL.sub(lambda m: f"#{m[1] or m[2]}", text)
     text = _SUBTEAM.sub(lambda m: m[1] or "a user group", text)
     text = _LINK.sub(lambda m: m[2] or m[1], text)
-    for emoji in _EMOJI:
-        text = text.replace(emoji + " ", "").replace(emoji, "")
+    text = _EMOJI_CODE.sub("", text)
     text = _BOLD.sub(r"\1", text)
     text = _ITALIC.sub(r"\1", text)
     # Slack escapes only these three; &amp; last so "&amp;lt;" stays "&lt;" as typed.

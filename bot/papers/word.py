@@ -103,15 +103,14 @@ def _summary(document, log: ActionLog) -> None:  # type: ignore[no-untyped-def]
         document.add_paragraph(summary.note)
     for group in summary.groups:
         document.add_heading(group.heading, level=2)
-        for part in group.parts:
-            document.add_paragraph().add_run(part.heading).bold = True
-            for entry in part.entries:
-                paragraph = document.add_paragraph()
-                for number, line in enumerate(entry.split("\n")):
-                    run = paragraph.add_run()
-                    if number:
-                        run.add_break()
-                    run.add_text(_clean(line.strip()))
+        for entry in group.entries:
+            paragraph = document.add_paragraph()
+            paragraph.paragraph_format.space_after = Pt(4)
+            for number, line in enumerate(entry.split("\n")):
+                run = paragraph.add_run()
+                if number:
+                    run.add_break()
+                run.add_text(_clean(line.strip()))
 
 
 def _clean(text: str) -> str:

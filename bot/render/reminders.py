@@ -312,28 +312,6 @@ def agenda_entry(action: ActionView, overdue: bool, now: datetime, zone: ZoneInf
     return "\n".join(lines)
 
 
-def summary_entry(action: ActionView, with_status: bool, now: datetime, zone: ZoneInfo) -> str:
-    rag = rag_for(action, now, zone)
-    mark = RAG_EMOJI[rag] if rag else "•"
-    source = action.source_meeting
-    if source is None:
-        origin = "source not recorded"
-    else:
-        origin = (
-            f"from {meeting_words(source)} of {day_words(source.starts_at.astimezone(zone).date())}"
-        )
-    details = [owners_words(action), origin, f"due {due_words(action)}"]
-    if with_status:
-        details.append(status_words(action, None))
-    lines = [
-        f"{mark} *{action.ref_label}* {_short(action.text, LONG_TEXT)}",
-        f"    {' · '.join(details)}",
-    ]
-    if action.latest_note:
-        lines.append(f"    _Latest:_ {_short(action.latest_note, NOTE_TEXT)}")
-    return "\n".join(lines)
-
-
 _PARTS = (
     ("New this week", "new"),
     ("Completed or closed this week", "finished"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import shutil
@@ -17,11 +18,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.papers.formats import PaperFormat, write
 from bot.papers.gather import gather_log
-from bot.papers.log import COLUMNS, RAG_FILLS, ActionLog
+from bot.papers.log import COLUMNS, RAG_FILLS, ActionLog, due_note
+from bot.papers.plain import plain
+from bot.render.reminders import render_meeting_summary
+from reminders.live import live_actions
+from reminders.planner import build_summary
 from reminders.rag import Rag
 from storage.db import read_transaction, transaction
 from storage.errors import InvalidChange, NotFound
-from storage.services import papers, workspace
+from storage.models import ActionStatus
+from storage.services import meetings, papers, roles, workspace
+from storage.views import meeting_view
 from tests.papers.known_log import INJECTION, NOW, SEC, TEAM, build_known_log, names
 from tests.support.world import LONDON
 
@@ -77,11 +84,29 @@ def test_word_table_header_shading_and_page_setup(known: ActionLog) -> None:
     texts = [p.text for p in document.paragraphs]
     assert not any("ACTIONLOG-TABLE" in t for t in texts)  # the marker became the table
     assert "Matters arising: Thematic meeting on Covid-19 — Thu 26 Nov 2026, 10:00" in texts
-    assert "From the Monthly assurance meeting of Thu 15 Oct 2026" in texts
-    assert "Overdue (1)" in texts
-    assert any(t.startswith(f"A-2 {INJECTION}") and "Alex Assistant, ACC (vacant)" in t
-               for t in texts)
+    assert "From the Monthly assurance meeting of Thu 15 Oct 2026 (1)" in texts
+    [entry] = [t for t in texts if t.startswith("A-2 ")]
+    assert entry.startswith(f"A-2 {INJECTION}\nAlex Assistant, ACC (vacant) · due Fri 20 Nov")
     assert len(document.sections) == 2
+
+
+def test_word_summary_says_what_the_slack_summary_says(
+    sessions: sessionmaker[Session], known: ActionLog,
+) -> None:
+    with read_transaction(sessions) as session:
+        holders = roles.role_holders(session, team_id=TEAM)
+        upcoming = meeting_view(meetings.next_meeting(session, team_id=TEAM, now=NOW))
+        live = live_actions(session, TEAM, holders, LONDON, since=NOW)
+    assert upcoming is not None
+    reply = render_meeting_summary(build_summary(upcoming, live, NOW, LONDON), NOW, LONDON)
+    blocks = [b.to_dict() for b in reply.blocks]
+    words = "\n".join(plain(b["text"]["text"], names) for b in blocks if b.get("text"))
+    document = docx.Document(io.BytesIO(write(known, PaperFormat.DOCX).content))
+    entries = [p.text for p in document.paragraphs if p.text.startswith("A-")]
+    assert entries
+    for entry in entries:
+        for line in entry.split("\n"):
+            assert line.strip() in words, line
 
 
 def test_excel_real_dates_frozen_header_filters_fills_widths_and_history(
@@ -243,3 +268,36 @@ def test_word_table_properties_are_in_schema_order(
     assert _in_schema_order(table.tblPr, TBL_PR_ORDER)
     for properties in table.xpath(".//w:tcPr"):
         assert _in_schema_order(properties, TC_PR_ORDER)
+
+
+def test_recurring_and_waiting_actions_say_so_beside_their_dates(
+    sessions: sessionmaker[Session],
+) -> None:
+    from storage.due import Recurrence
+    from storage.owners import RoleOwner
+    from storage.services import actions
+    from storage.services.due import ResolvedDue
+
+    build_known_log(sessions)
+    with transaction(sessions) as session:
+        quarterly = actions.record_action(
+            session, team_id=TEAM, actor=SEC, owners=[RoleOwner("ACC")],
+            text="brief the PCC on 101 call handling", agenda_item=None, source_meeting=None,
+            due=ResolvedDue(on=date(2026, 12, 31), meeting=None), now=NOW,
+            recurrence=Recurrence(months=3, until=date(2027, 12, 31)))
+        actions.change_status(session, team_id=TEAM, actor=SEC, action=quarterly,
+                              to=ActionStatus.CLOSED, note="first briefing given", now=NOW)
+    rows = _log(sessions, papers.OpenActions()).rows
+    [row] = [r for r in rows if r.action.startswith("brief the PCC")]
+    # Closing the first occurrence made the next one due: the row shows that one.
+    assert row.original_due == date(2027, 3, 31)
+    assert row.action == ("brief the PCC on 101 call handling\n"
+                          "Recurs quarterly (no. 2, until Fri 31 Dec 2027).")
+    # An action waiting for the next meeting to be set says so where a date would be.
+    with read_transaction(sessions) as session:
+        [view] = [v for v in live_actions(session, TEAM, {}, LONDON, since=NOW)
+                  if v.ref == 1]
+    waiting = dataclasses.replace(view, due_day=None, due_meeting=None,
+                                  original_due_day=None, awaits_next_meeting=True)
+    assert due_note(waiting) == "No date until the next meeting is set."
+    assert due_note(view) == ""
