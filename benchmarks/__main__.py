@@ -1,4 +1,4 @@
-"""``python -m benchmarks``: run B1–B6, print the table and write BENCHMARKS.md."""
+"""``python -m benchmarks``: run B1–B6 and IMPORT, print the table and write BENCHMARKS.md."""
 
 from __future__ import annotations
 
@@ -13,23 +13,31 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import b1_ack, b2_plan, b3_delivery, b4_render, b5_footprint, b6_papers
+from benchmarks import (
+    b1_ack,
+    b2_plan,
+    b3_delivery,
+    b4_render,
+    b5_footprint,
+    b6_import,
+    b6_papers,
+)
 from benchmarks.config import QUICK, Sizes, size_fields, with_overrides
 from benchmarks.databases import DEFAULT_POSTGRES_URL, postgres_available
 from benchmarks.procs import REPO_ROOT
 from benchmarks.profiling import Profile
 from benchmarks.report import Section, machine, render_text, write_markdown
 
-ALL = ("B1", "B2", "B3", "B4", "B5", "B6")
+ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "IMPORT")
 FINDINGS = Path(__file__).with_name("FINDINGS.md")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Benchmarks B1-B6: ack latency, planning, delivery under Slack's rate "
-        "limits, rendering, footprint and exporting the action log. Prints a table and "
-        "writes it to BENCHMARKS.md. "
+        description="Benchmarks B1-B6 and IMPORT: ack latency, planning, delivery under "
+        "Slack's rate limits, rendering, footprint, exporting the action log and the "
+        "minutes import. Prints a table and writes it to BENCHMARKS.md. "
         "Exits non-zero only when the harness itself fails, never on a missed target.",
     )
     parser.add_argument("--quick", action="store_true",
@@ -123,6 +131,7 @@ def run_benchmarks(chosen: list[str], sizes: Sizes, backends: list[str], postgre
             "B4": lambda: b4_render.run(sizes, where, postgres_url, profile),
             "B5": lambda: b5_footprint.run(sizes, where, postgres_url),
             "B6": lambda: b6_papers.run(sizes, where, postgres_url, profile),
+            "IMPORT": lambda: b6_import.run(sizes.import_pages),
         }
         sections = []
         for name in ALL:

@@ -41,6 +41,8 @@ class Sizes:
     # B6: the action log for the meeting papers, in each format.
     b6_actions: int = 10_000
     b6_repeats: int = 3
+    # IMPORT: the minutes import; the corpus is fixed, the long document is this many pages.
+    import_pages: int = 30
 
 
 QUICK = Sizes(
@@ -50,7 +52,7 @@ QUICK = Sizes(
     b3_reminders=40, b3_workspace_per_min=1200.0, b3_workspace_burst=10,
     b4_actions=300, b4_repeats=1,
     b5_idle_seconds=0.5, b5_starts=1,
-    b6_actions=200, b6_repeats=1,
+    b6_actions=200, b6_repeats=1, import_pages=3,
 )
 
 

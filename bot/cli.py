@@ -117,7 +117,52 @@ def _parser() -> argparse.ArgumentParser:
     console.set_defaults(handler=_console)
     _add_papers_command(commands)
     _add_data_protection_commands(commands)
+    _add_import_command(commands)
     return parser
+
+
+def _add_import_command(commands: Any) -> None:
+    minutes = commands.add_parser(
+        "import",
+        help="find the actions agreed in a file of minutes (.docx, .pdf, .txt, .md)",
+        description="Read a file of minutes and list the meeting, the next meeting and every "
+        "agreed action with its owners, due date, agenda item and source sentence. Records "
+        "nothing. Works offline; nothing is sent anywhere.",
+    )
+    minutes.add_argument("path", metavar="PATH", help="the minutes: .docx, .pdf, .txt or .md")
+    minutes.add_argument("--meeting", metavar="DD/MM/YYYY",
+                         help="the date of the meeting the minutes record (default: the date "
+                         "the minutes give)")
+    minutes.add_argument("--json", action="store_true",
+                         help="print exactly one JSON object instead of a listing")
+    minutes.set_defaults(handler=_import)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.import_cli import MinutesReadError, import_minutes, print_json, print_text
+    from bot.parsing.dates import DueParseError, parse_date
+
+    today = datetime.now(UTC).date()
+    meeting_date = None
+    if args.meeting:
+        try:
+            meeting_date = parse_date(args.meeting, today, allow_past=True)
+        except DueParseError as exc:
+            raise CliError(f"--meeting: {exc.message.replace('`', '')}") from None
+    try:
+        extraction = import_minutes(Path(args.path), today=today, meeting_date=meeting_date)
+    except MinutesReadError as exc:
+        if args.json:
+            print_json(None, sys.stdout, problem=exc.message)
+            return 2
+        raise CliError(exc.message) from None
+    if args.json:
+        print_json(extraction, sys.stdout)
+    else:
+        print_text(extraction, sys.stdout)
+    return 0
 
 
 def _console(args: argparse.Namespace) -> int:

@@ -1,0 +1,67 @@
+"""`actionlog import`: read minutes from a file and show (or record) the actions in them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.minutes.dues import due_json
+from bot.minutes.extract import Extraction, extract_actions
+from bot.minutes.read import MinutesReadError, read_minutes_file
+from bot.minutes.report import extraction_json
+
+
+def import_minutes(path: Path, *, today: date, meeting_date: date | None) -> Extraction:
+    """Read and extract one file; MinutesReadError says what was wrong with it."""
+    return extract_actions(read_minutes_file(path), today=today, meeting_date=meeting_date)
+
+
+def print_json(extraction: Extraction | None, out: TextIO, problem: str | None = None) -> None:
+    """Exactly one JSON object; an unreadable file gives an empty one with the problem."""
+    data: dict[str, Any] = extraction_json(extraction) if extraction else {
+        "meeting": None, "next_meeting": None, "actions": [], "brought_forward": [],
+        "problems": [],
+    }
+    if problem:
+        data["problems"].append(problem)
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def print_text(extraction: Extraction, out: TextIO) -> None:
+    """A plain listing for a person to read: meeting, each action with its source, problems."""
+    meeting, following = extraction.meeting, extraction.next_meeting
+    out.write(f"Meeting: {_describe(meeting)}\n")
+    out.write(f"Next meeting: {_describe(following)}\n")
+    next_date = following.date if following else None
+    out.write(f"\n{len(extraction.proposals)} action(s) found:\n")
+    for number, proposal in enumerate(extraction.proposals, 1):
+        due = due_json(proposal.due, next_date)
+        when = {"none": "no due date", "next_meeting": "next meeting"}.get(
+            str(due["kind"]), str(due.get("date") or due.get("month") or due["kind"]))
+        owners = ", ".join(proposal.owners) or "no owner named"
+        item = f"item {proposal.agenda_item}, " if proposal.agenda_item else ""
+        out.write(f"\n{number}. [{owners}] {proposal.text}\n")
+        extras = [when] + ([f"repeats {proposal.recurs}"] if proposal.recurs else [])
+        out.write(f"   {item}{'; '.join(extras)}; confidence {proposal.confidence:.2f}\n")
+        out.write(f"   from: {proposal.source}\n")
+    if extraction.brought_forward:
+        out.write(f"\nBrought forward (not new actions): {len(extraction.brought_forward)}\n")
+        for item in extraction.brought_forward:
+            out.write(f"  - {item}\n")
+    for problem in extraction.problems:
+        out.write(f"\nProblem: {problem}\n")
+
+
+def _describe(meeting: Any) -> str:
+    if meeting is None:
+        return "not given"
+    parts = [meeting.title or "", meeting.kind or "",
+             meeting.date.strftime("%d/%m/%Y") if meeting.date else "date not found",
+             meeting.time or ""]
+    return ", ".join(part for part in parts if part)
+
+
+__all__ = ["MinutesReadError", "import_minutes", "print_json", "print_text"]

@@ -1,0 +1,139 @@
+"""The sentence forms minutes use for an agreed action, each read into owner and text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.minutes.owners import is_owner_phrase
+
+
+@dataclass(frozen=True)
+class Found:
+    """An action sentence read: who (as written, may be empty), what, which rule, how sure."""
+
+    owners: str
+    text: str
+    rule: str
+    confidence: float
+
+
+LABEL_RE = re.compile(
+    r"^(?:(?:new|agreed)\s+)?actions?(?:\s+(?:arising|agreed|points?|required|raised))?"
+    r"(?:\s*\([^)]{0,30}\))?\s*(?::|\s[-–—]\s|-\s|–)\s*(?P<rest>.*)$"
+    r"|^actions?(?:\s+(?:arising|agreed|points?))?\s*$",
+    re.IGNORECASE,
+)
+ACTIONS_HEADING_RE = re.compile(
+    r"^(?:summary of |schedule of |list of |new |agreed )?actions?"
+    r"(?: (?:agreed|arising|points|log|list|summary|raised)(?: at (?:the|this) meeting)?)?:?$",
+    re.IGNORECASE,
+)
+RESOLVED_RE = re.compile(r"^(?:RESOLVED|Resolved(?=\s*(?:that|:)))\b\s*[:\-–]?\s*(?:that\b)?\s*"
+                         r"(?P<rest>.*)$")
+_CONNECTIVES_TO = ("to",)
+_CONNECTIVES_AGREED = ("would", "will", "should", "is to", "are to", "to", "must", "shall")
+_TOOK_RE = re.compile(
+    r"^(?P<owner>.+?)\s+(?:took away|has taken|have taken|will take|to take|agreed to take|"
+    r"accepted|took)\s+(?:an|the|this)\s+action\s+(?:to|for)\s+(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_AGREED_THAT_RE = re.compile(
+    r"^(?:it\s+(?:was|is|has\s+been)\s+|members\s+|the\s+meeting\s+)?"
+    r"(?:agreed|decided|resolved)(?:\s+that)?\s+(?P<clause>.+)$",
+    re.IGNORECASE,
+)
+_AGREED_TO_RE = re.compile(r"^(?P<owner>.+?)\s+(?:agreed|undertook|offered|committed)\s+to\s+"
+                           r"(?P<rest>[a-z].+)$")
+_PASSIVE_RE = re.compile(
+    r"^(?P<subject>.+?)\s+to\s+(?:be\s+(?:brought\s+back|brought|reviewed|revisited|re-?visited|"
+    r"reported|considered|discussed|presented|returned|circulated|shared|provided|updated|"
+    r"added|scheduled|taken|tabled|picked up|followed up|re-?presented|covered)|"
+    r"come\s+back|return)\b",
+    re.IGNORECASE,
+)
+_FINITE_VERB_RE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|need|needs|would|will|should|could|might|may|can|"
+    r"said|asked|noted|felt|explained|confirmed|agreed|commented|welcomed|did|does|do)\b",
+    re.IGNORECASE,
+)
+_RESOLVED_ASKED_RE = re.compile(
+    r"^(?P<owner>.+?)\s+be\s+(?:asked|requested|invited|instructed|required|tasked)\s+to\s+"
+    r"(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_RESOLVED_VERBS = (
+    "report|provide|circulate|share|bring|present|submit|write|arrange|prepare|review|update|"
+    "consider|confirm|publish|send|seek|undertake|investigate|respond|return|produce|liaise|"
+    "develop|ensure|include|attend|establish|set out|explore|clarify"
+)
+_RESOLVED_DOES_RE = re.compile(rf"^(?P<owner>.+?)\s+(?P<rest>(?:{_RESOLVED_VERBS})\b.+)$",
+                               re.IGNORECASE)
+_CLAUSE_SPLIT_RE = re.compile(r";\s*(?:and\s+)?(?:that\s+)?|,?\s+and\s+that\s+", re.IGNORECASE)
+_NOT_A_VERB = frozenset({"the", "a", "an", "this", "that", "these", "those", "his", "her",
+                         "their", "its", "our", "be", "date", "all"})
+_MEETING_RE = re.compile(r"\bmeeting\b|\bby\s+\d|\bwithin\b", re.IGNORECASE)
+
+
+def read_sentence(sentence: str, *, in_actions: bool) -> Found | None:
+    """An action read from one sentence, or None; `in_actions` relaxes who may own it."""
+    text = sentence.strip().rstrip(".").strip()
+    if not text:
+        return None
+    took = _TOOK_RE.match(text)
+    if took and is_owner_phrase(took["owner"], strict=not in_actions):
+        return Found(took["owner"], took["rest"], "took-action", 0.9)
+    agreed = _AGREED_THAT_RE.match(text)
+    if agreed:
+        split = _split_owner(agreed["clause"], _CONNECTIVES_AGREED, strict=True)
+        if split:
+            return Found(split[0], split[1], "agreed-that", 0.85)
+    passive = _PASSIVE_RE.match(text)
+    if passive and _is_topic(passive["subject"]) and (in_actions or _MEETING_RE.search(text)):
+        return Found("", text, "to-be-brought-back", 0.8 if in_actions else 0.75)
+    split = _split_owner(text, _CONNECTIVES_TO, strict=not in_actions)
+    if split:
+        return Found(split[0], split[1], "owner-to", 0.9 if in_actions else 0.8)
+    agreed_to = _AGREED_TO_RE.match(text)
+    if agreed_to and agreed_to["rest"].split()[0].lower() not in _NOT_A_VERB and \
+            is_owner_phrase(agreed_to["owner"], strict=True):
+        return Found(agreed_to["owner"], agreed_to["rest"], "agreed-to", 0.75)
+    return None
+
+
+def read_resolution(text: str) -> list[Found]:
+    """The actions in a RESOLVED text: clauses asking someone to do something."""
+    found = []
+    for clause in _CLAUSE_SPLIT_RE.split(text.strip().rstrip(".")):
+        clause = re.sub(r"^\(?[a-z0-9]{1,3}\)\s*|^that\s+", "", clause.strip(), flags=re.I)
+        clause = re.sub(r"^that\s+", "", clause, flags=re.IGNORECASE).strip(" ,;")
+        asked = _RESOLVED_ASKED_RE.match(clause)
+        if asked and is_owner_phrase(asked["owner"], strict=False):
+            found.append(Found(asked["owner"], asked["rest"], "resolved", 0.85))
+            continue
+        does = _RESOLVED_DOES_RE.match(clause)
+        if does and is_owner_phrase(does["owner"], strict=True):
+            found.append(Found(does["owner"], does["rest"], "resolved", 0.8))
+    return found
+
+
+def _split_owner(text: str, connectives: tuple[str, ...], *, strict: bool
+                 ) -> tuple[str, str] | None:
+    """Split "OWNER to do something" at the first connective after a real owner phrase."""
+    pattern = re.compile(r"\s+(?:" + "|".join(re.escape(c) for c in connectives) + r")\s+")
+    for match in pattern.finditer(text):
+        if match.start() > 90:
+            break
+        owner, rest = text[: match.start()], text[match.end():]
+        first = rest.split()[0].lower() if rest.split() else ""
+        if not first or first in _NOT_A_VERB or not first[0].isalpha() or rest[0].isupper():
+            continue
+        if is_owner_phrase(owner, strict=strict):
+            return owner, rest
+    return None
+
+
+def _is_topic(subject: str) -> bool:
+    """A passive action's subject is a topic ("Use of outcome 16"), not a clause with a verb."""
+    words = subject.split()
+    return 0 < len(words) <= 14 and not _FINITE_VERB_RE.search(subject)

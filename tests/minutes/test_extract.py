@@ -1,0 +1,197 @@
+"""Finding actions in minutes: each written form, agenda numbers, tables, what is not an action."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.minutes.extract import MAX_PROPOSALS, Extraction, extract_actions
+from bot.minutes.read import read_minutes
+from bot.minutes.report import extraction_json
+
+TODAY = date(2026, 11, 30)
+HEADER = "Monthly Assurance Meeting\nDate: Tuesday 26 January 2027, 10:00\n\n"
+
+
+def extract(text: str, name: str = "minutes.txt") -> Extraction:
+    return extract_actions(read_minutes(name, text.encode()), today=TODAY)
+
+
+def actions(text: str) -> list[dict]:
+    return extraction_json(extract(HEADER + text))["actions"]
+
+
+def test_action_label_with_owner_and_date() -> None:
+    [found] = actions("2.1 Calls\nACTION: ACC to provide the PCC with a breakdown by 26/02/2027.")
+    assert found["owners"] == ["ACC"] and found["owners_as_written"] == "ACC"
+    assert found["text"] == "provide the PCC with a breakdown"
+    assert found["due"] == {"kind": "date", "date": "2027-02-26"}
+    assert found["agenda_item"] == "2.1"
+    assert found["source"] == "ACTION: ACC to provide the PCC with a breakdown by 26/02/2027."
+    assert 0.0 <= found["confidence"] <= 1.0
+
+
+def test_owner_to_sentences_under_actions_arising() -> None:
+    found = actions("3. Fleet\nActions arising:\nDCC to report costs to the September meeting.\n"
+                    "Fleet strategy to be brought back to the next meeting.\n"
+                    "The DCC said the vehicles were in use.")
+    assert [(a["owners"], a["due"]["kind"]) for a in found] == [
+        (["DCC"], "meeting"), ([], "next_meeting")]
+    assert found[0]["due"]["month"] == "2027-09"
+
+
+def test_it_was_agreed_that_the_dcc_would() -> None:
+    [found] = actions("It was agreed that the DCC would review the rural vacancies.")
+    assert found["owners"] == ["DCC"] and found["owners_as_written"] == "the DCC"
+    assert found["text"] == "review the rural vacancies"
+
+
+def test_brought_back_to_a_named_meeting_outside_any_action_section() -> None:
+    [found] = actions("Use of outcome 16 to be brought back to the November meeting.")
+    assert found["owners"] == [] and found["due"]["month"] == "2027-11"
+
+
+def test_resolved_items_that_ask_for_something_are_actions_and_noting_is_not() -> None:
+    found = actions("45 Road safety\nRESOLVED that the PCC report back to the Panel on the "
+                    "fund at its September 2027 meeting.\n\n46 Complaints\n"
+                    "RESOLVED that the report be noted.\n\n47 Budget\nRESOLVED that:\n"
+                    "(a) the precept be supported; and\n"
+                    "(b) the Chief Finance Officer be asked to provide a breakdown.\n")
+    assert [(a["owners"], a["agenda_item"]) for a in found] == [(["PCC"], "45"), (["CFO"], "47")]
+    assert found[0]["due"] == {"kind": "meeting", "date": None, "month": "2027-09"}
+
+
+def test_took_away_an_action() -> None:
+    [found] = actions("ACTION: DCC took away an action to explore the opportunity further.")
+    assert found["owners"] == ["DCC"] and found["text"] == "explore the opportunity further"
+
+
+def test_two_owners_and_role_titles() -> None:
+    [found] = actions("ACTION: The Chief Constable and the PCC's CEO to agree the plan.")
+    assert found["owners"] == ["CC", "CEO"]
+
+
+def test_another_owner_is_its_title_without_the() -> None:
+    [found] = actions("Actions agreed:\nThe Head of Contact Management to confirm the training.")
+    assert found["owners"] == ["Head of Contact Management"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The force's action plan for the contact centre remains in place.",
+    "Actions taken by the force so far include a targeted advert.",
+    "The PCC asked the CC to provide his assessment of the uplift.",
+    "Standard operating procedures need to be reviewed.",
+    "Both the CC and DCC agreed a standalone case should have been produced.",
+    "The DCC agreed that this is something that can be built in to discussions with the "
+    "PCC's CEO to provide greater strategic oversight.",
+    "A number of actions were agreed at the meeting.",
+])
+def test_narrative_is_not_an_action(sentence: str) -> None:
+    assert actions(f"2. Item\n{sentence}") == []
+
+
+@pytest.mark.parametrize(("heading", "item"), [
+    ("2.1 Performance", "2.1"), ("Item 4 – Training", "4"), ("Minute 12/26 Reserves", "12/26"),
+    ("41 Apologies", "41"), ("Agenda item 7: AOB", "7"),
+])
+def test_agenda_numbering(heading: str, item: str) -> None:
+    [found] = actions(f"{heading}\nACTION: DCC to review the figures.")
+    assert found["agenda_item"] == item
+
+
+def test_points_numbered_inside_an_item_stay_under_it() -> None:
+    found = actions("2.1 Performance\n1. Confidence\nACTION: CC to share the note.\n"
+                    "2. Satisfaction\nACTION: CC to review satisfaction.\n2.2 HMICFRS\n"
+                    "ACTION: DCC to send the report.")
+    assert [a["agenda_item"] for a in found] == ["2.1", "2.1", "2.2"]
+
+
+def test_matters_arising_bring_actions_forward_not_new_ones() -> None:
+    result = extraction_json(extract(
+        HEADER + "1. Matters arising\n1.1 Satisfaction (from November 2026)\n"
+        "Satisfaction to be reviewed at the January meeting.\n"
+        "ACTION: DCC to review the vacancies. Complete.\n2. Holding to account\n"
+        "ACTION: CC to share the audit.\n"))
+    assert [a["text"] for a in result["actions"]] == ["share the audit"]
+    assert len(result["brought_forward"]) == 2
+
+
+def test_matters_arising_from_another_board_is_an_ordinary_item() -> None:
+    found = actions("3. Matters arising from the Service Improvement Board\n"
+                    "ACTION: DCC to circulate the SIB minutes.")
+    assert len(found) == 1
+
+
+@pytest.mark.parametrize("header", [
+    ("Ref", "Owner", "Action", "Due"),
+    ("Action required", "By when", "Lead officer", "No."),
+    ("Deadline", "Responsible", "Description"),
+])
+def test_action_tables_in_any_column_order_and_naming(header: tuple[str, ...]) -> None:
+    values = {"ref": "2", "owner": "DCC and ACC", "action": "Report the figures",
+              "due": "31/03/2027"}
+    kinds = {"Ref": "ref", "No.": "ref", "Owner": "owner", "Lead officer": "owner",
+             "Responsible": "owner", "Action": "action", "Action required": "action",
+             "Description": "action", "Due": "due", "By when": "due", "Deadline": "due"}
+    row = [values[kinds[name]] for name in header]
+    text = HEADER + f"| {' | '.join(header)} |\n|{'---|' * len(header)}\n| {' | '.join(row)} |\n"
+    [found] = extraction_json(extract(text, "minutes.md"))["actions"]
+    assert found["text"] == "Report the figures" and found["owners"] == ["DCC", "ACC"]
+    assert found["due"] == {"kind": "date", "date": "2027-03-31"}
+
+
+def test_a_table_that_is_not_an_action_table_is_ignored() -> None:
+    text = HEADER + "| Name | Capacity |\n|---|---|\n| J Smith | Chief Constable (CC) |\n"
+    assert extraction_json(extract(text, "minutes.md"))["actions"] == []
+
+
+def test_an_unreadable_due_date_is_flagged_not_dropped() -> None:
+    text = HEADER + "| Action | Owner | Due |\n|---|---|---|\n| Report | DCC | whenever |\n"
+    result = extraction_json(extract(text, "minutes.md"))
+    assert result["actions"][0]["due"]["kind"] == "none"
+    assert any("whenever" in problem for problem in result["problems"])
+
+
+def test_meeting_and_next_meeting() -> None:
+    result = extraction_json(extract(
+        "Thematic Meeting on Mental Health\nDate: Thursday 11th March, 1.30 pm 2027\n"
+        "1. Item\nNothing.\n5. Confirmation of next meeting type / date / time / venue:\n"
+        "Public Facebook Live meeting on rural crime\nMonday 24th June at 19:00\n"))
+    assert result["meeting"]["date"] == "2027-03-11"
+    assert result["meeting"]["kind"] == "thematic" and result["meeting"]["time"] == "13:30"
+    assert result["next_meeting"] == {"date": "2027-06-24", "time": "19:00", "kind": "public",
+                                      "title": "Public Facebook Live meeting on rural crime"}
+
+
+def test_no_meeting_date_is_reported_as_a_problem() -> None:
+    result = extraction_json(extract("Notes\nACTION: DCC to review within two weeks."))
+    assert result["meeting"] is None or result["meeting"]["date"] is None
+    assert result["actions"][0]["due"] == {"kind": "date", "date": "2026-12-14"}
+    assert any("meeting's date" in problem for problem in result["problems"])
+
+
+def test_quarterly_briefings_the_first_in_july() -> None:
+    [found] = actions("The ACC to provide the PCC with quarterly briefings, the first in July.")
+    assert found["recurs"] == "quarterly" and found["first_due"] == "2027-07"
+
+
+def test_two_hundred_actions_are_all_proposed_and_more_than_the_cap_are_reported() -> None:
+    lines = "".join(f"ACTION: DCC to review item number {n}.\n" for n in range(200))
+    assert len(actions(lines)) == 200
+    many = "".join(f"ACTION: DCC to review item number {n}.\n" for n in range(MAX_PROPOSALS + 5))
+    result = extraction_json(extract(HEADER + many))
+    assert len(result["actions"]) == MAX_PROPOSALS
+    assert any(f"have {MAX_PROPOSALS + 5} actions" in p for p in result["problems"])
+
+
+def test_html_paragraphs_and_tab_columns_from_a_converted_word_table() -> None:
+    found = actions("2.3\t<p>Funding.</p> <p>ACTION: DCC and the PCC&#8217;s CEO to discuss "
+                    "commissioning.</p>\t")
+    assert found[0]["owners"] == ["DCC", "CEO"] and found[0]["agenda_item"] == "2.3"
+
+
+def test_a_hard_wrapped_action_is_joined() -> None:
+    [found] = actions("Action arising: Use of outcome 16 to be brought back to the\n"
+                      "September meeting.\n")
+    assert found["text"] == "Use of outcome 16 to be brought back to the September meeting"
