@@ -39,7 +39,7 @@ _RECUR_RE = re.compile(
     re.IGNORECASE,
 )
 _FIRST_RE = re.compile(
-    rf"\b(?:the first (?:in|by|on|due|at)|starting(?: in)?|beginning(?: in)?|from)\s+"
+    rf"\b(?:(?:the )?first (?:in|by|on|due|at)|starting(?: in)?|beginning(?: in)?|from)\s+"
     rf"(?P<month>{_MONTHS})(?:\s+(?P<year>\d{{4}}))?\b",
     re.IGNORECASE,
 )

@@ -13,6 +13,8 @@ from bot.minutes.forms import (
     LABEL_RE,
     RESOLVED_RE,
     Found,
+    is_owner_only,
+    owner_after,
     read_resolution,
     read_sentence,
 )
@@ -77,6 +79,7 @@ class _State:
     resolved_list: bool = False
     expect_heading: bool = False
     after_next_meeting: bool = False
+    last_sentence: str | None = None  # for an owner-only label such as "ACTION: DCC"
     tables: dict[int, TableColumns | None] = field(default_factory=dict)
 
 
@@ -148,6 +151,15 @@ def _text_line(line: Line, state: _State, found: list, brought_forward: list[str
     state.expect_heading = False
     if heading is not None and _is_heading_text(heading):
         _heading(heading, state, numbered=numbered)
+        if not (state.in_actions or _MATTERS_ARISING_RE.search(heading)):
+            # A short numbered line can be an action itself: "2.3 DCC to circulate the report".
+            _sentences(heading, line, state, found, brought_forward)
+        return
+    if heading is None and ACTIONS_HEADING_RE.match(text) and not text.endswith(":"):
+        # A bare "Actions" line starts the list of actions at the end of the minutes.
+        state.tracker.reset()
+        _new_item(state)
+        state.in_actions = True
         return
     if heading is None and _is_heading_text(text) and _MATTERS_ARISING_RE.search(text):
         _heading(text, state, numbered=False)
@@ -164,9 +176,11 @@ def _new_item(state: _State) -> None:
 
 
 def _is_heading_text(text: str) -> bool:
-    """Short and without a closing full stop: a heading, not a sentence."""
+    """Short and without a full stop: a heading, not a sentence."""
+    if ACTIONS_HEADING_RE.match(text.strip()):
+        return True
     return len(text) <= 100 and not text.rstrip().endswith((".", ";")) and \
-        not LABEL_RE.match(text) or bool(ACTIONS_HEADING_RE.match(text.strip()))
+        not re.search(r"[.;]\s", text) and not LABEL_RE.match(text)
 
 
 def _heading(text: str, state: _State, *, numbered: bool) -> None:
@@ -197,30 +211,37 @@ def _sentences(text: str, line: Line, state: _State, found: list,
     if state.resolved_list and (line.bullet or re.match(r"^\(?[a-z0-9]{1,3}\)", text)):
         _keep_all(read_resolution(text), text, state, found, brought_forward)
         return
-    label = LABEL_RE.match(text)
-    if label:
-        rest = (label["rest"] or "").strip()
-        if not rest:
-            state.after_label = True
-            return
-        parts = sentences(rest)
-        first = read_sentence(parts[0], in_actions=True) or Found(
-            "", parts[0].rstrip("."), "labelled", 0.6)
-        # The source keeps its label: "ACTION: DCC to ..." is how the minutes have it.
-        _keep(first, text[: label.start("rest")] + parts[0], state, found, brought_forward)
-        for part in parts[1:]:
-            item = read_sentence(part, in_actions=True)
-            if item is not None:
-                _keep(item, part, state, found, brought_forward)
-        return
     listed = state.in_actions or state.after_label
     kept = False
+    previous = state.last_sentence
     for sentence in sentences(text):
-        item = read_sentence(sentence, in_actions=listed)
-        if item is not None:
+        label = LABEL_RE.match(sentence)
+        if label:
+            rest = (label["rest"] or "").strip()
+            if not rest:
+                state.after_label = True
+                continue
+            if is_owner_only(rest):
+                # "The DCC will confirm the date. ACTION: DCC": the action is the sentence before.
+                if previous:
+                    _keep(owner_after(previous, rest), f"{previous} {sentence}", state, found,
+                          brought_forward)
+                    kept = True
+                previous = None
+                continue
+            item = read_sentence(rest, in_actions=True) or Found(
+                "", rest.rstrip("."), "labelled", 0.6)
+            # The source keeps its label: "ACTION: DCC to ..." is how the minutes have it.
             _keep(item, sentence, state, found, brought_forward)
             kept = True
-    if state.after_label and not kept:
+        else:
+            item = read_sentence(sentence, in_actions=listed)
+            if item is not None:
+                _keep(item, sentence, state, found, brought_forward)
+                kept = True
+        previous = sentence
+    state.last_sentence = previous
+    if state.after_label and not kept and not LABEL_RE.match(text):
         state.after_label = False
 
 
@@ -260,7 +281,7 @@ def _table_row(line: Line, state: _State, reference: date, rows: list[Proposal],
     due = read_due_cell(due_cell, reference) if due_cell else find_due(text, reference)
     ref = columns.cell(cells, columns.ref)
     mark = agenda_mark(ref) if ref else None
-    recurs, first_due = find_recurrence(text, reference)
+    recurs, first_due = find_recurrence(f"{text} {due_cell}", reference)
     rows.append(Proposal(
         text=text.strip().rstrip("."),
         owners=tuple(resolve_owners(owners_written)) if owners_written else (),

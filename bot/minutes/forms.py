@@ -52,6 +52,8 @@ _PASSIVE_RE = re.compile(
     r"come\s+back|return)\b",
     re.IGNORECASE,
 )
+# "DCC / ACC – write to the DPCC ..." in a list of actions.
+_DASH_RE = re.compile(r"^(?P<owner>[^–—:]{1,60}?)\s+[–—-]\s+(?P<rest>\S.+)$")
 _FINITE_VERB_RE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|need|needs|would|will|should|could|might|may|can|"
     r"said|asked|noted|felt|explained|confirmed|agreed|commented|welcomed|did|does|do)\b",
@@ -88,6 +90,9 @@ def read_sentence(sentence: str, *, in_actions: bool) -> Found | None:
         split = _split_owner(agreed["clause"], _CONNECTIVES_AGREED, strict=True)
         if split:
             return Found(split[0], split[1], "agreed-that", 0.85)
+    dashed = _DASH_RE.match(text) if in_actions else None
+    if dashed and is_owner_phrase(dashed["owner"], strict=False):
+        return Found(dashed["owner"], dashed["rest"], "owner-dash", 0.85)
     passive = _PASSIVE_RE.match(text)
     if passive and _is_topic(passive["subject"]) and (in_actions or _MEETING_RE.search(text)):
         return Found("", text, "to-be-brought-back", 0.8 if in_actions else 0.75)
@@ -99,6 +104,20 @@ def read_sentence(sentence: str, *, in_actions: bool) -> Found | None:
             is_owner_phrase(agreed_to["owner"], strict=True):
         return Found(agreed_to["owner"], agreed_to["rest"], "agreed-to", 0.75)
     return None
+
+
+def is_owner_only(text: str) -> bool:
+    """Whether a label's text names only owners ("ACTION: DCC", "Action: CC / ACC")."""
+    words = text.rstrip(".").split()
+    return 0 < len(words) <= 6 and " to " not in f" {text} " and \
+        is_owner_phrase(text.rstrip("."), strict=False)
+
+
+def owner_after(sentence: str, owners: str) -> Found:
+    """The action in the sentence before an owner-only label, without its owner in front."""
+    text = sentence.strip().rstrip(".")
+    split = _split_owner(text, _CONNECTIVES_AGREED, strict=False)
+    return Found(owners.rstrip("."), split[1] if split else text, "owner-after", 0.85)
 
 
 def read_resolution(text: str) -> list[Found]:

@@ -29,7 +29,8 @@ _KINDS = (
     ("panel", re.compile(r"\bpolice\s+(?:and|&)\s+crime\s+panel\b|\bpanel\b", re.IGNORECASE)),
     ("thematic", re.compile(r"\bthematic\b", re.IGNORECASE)),
     ("public", re.compile(r"\bpublic\b|\bfacebook live\b|\blive stream", re.IGNORECASE)),
-    ("monthly", re.compile(r"\bmonthly\b|\bassurance\b|\bholding to account\b", re.IGNORECASE)),
+    ("monthly", re.compile(r"\bmonthly\b|\bassurance\s+meeting\b|\bholding\s+to\s+account\b",
+                           re.IGNORECASE)),
 )
 _TITLE_WORDS_RE = re.compile(r"\b(?:meeting|panel|minutes|notes|board|committee)\b", re.I)
 _NEXT_RE = re.compile(

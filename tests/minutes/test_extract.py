@@ -195,3 +195,35 @@ def test_a_hard_wrapped_action_is_joined() -> None:
     [found] = actions("Action arising: Use of outcome 16 to be brought back to the\n"
                       "September meeting.\n")
     assert found["text"] == "Use of outcome 16 to be brought back to the September meeting"
+
+
+def test_an_owner_only_label_makes_the_sentence_before_it_the_action() -> None:
+    [found] = actions("2.2 The DCC will confirm the revised date by 31 May 2027. ACTION: DCC\n"
+                      "2.3 The Board noted the report.")
+    assert found["owners"] == ["DCC"] and found["text"] == "confirm the revised date"
+    assert found["due"] == {"kind": "date", "date": "2027-05-31"}
+    assert found["source"].endswith("ACTION: DCC") and found["agenda_item"] == "2.2"
+
+
+def test_a_label_in_the_middle_of_a_paragraph() -> None:
+    [found] = actions("3.3 Members asked that the risk be reviewed. Action: Head of Internal "
+                      "Audit to include cyber security in the audit plan.")
+    assert found["owners"] == ["Head of Internal Audit"]
+
+
+def test_owner_dash_lines_under_a_bare_actions_heading_sit_under_no_item() -> None:
+    found = actions("Item 3 - Violence\nThe DPCC welcomed the plan.\n\nActions\n"
+                    "• DCC / ACC – write to the DPCC with the start dates by 9 July\n"
+                    "• Policy Officer – add VAWG to the forward plan\n")
+    assert [(a["owners"], a["agenda_item"]) for a in found] == [
+        (["DCC", "ACC"], None), (["Policy Officer"], None)]
+    assert found[0]["due"] == {"kind": "date", "date": "2027-07-09"}
+
+
+def test_a_dash_inside_prose_is_not_an_owner() -> None:
+    assert actions("2. Item\nThe CC – who had just arrived – said the plan was on track.") == []
+
+
+def test_a_short_numbered_line_can_be_an_action() -> None:
+    [found] = actions("2.3 DCC to circulate the report\n2.4 Performance")
+    assert found["owners"] == ["DCC"] and found["agenda_item"] == "2.3"

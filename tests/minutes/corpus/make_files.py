@@ -60,6 +60,47 @@ def make_docx() -> None:
     doc.save(HERE / "action_table_mar2027.docx")
 
 
+def make_docx_thematic() -> None:
+    doc = Document()
+    doc.add_paragraph("OFFICE OF THE POLICE AND CRIME COMMISSIONER")
+    doc.add_paragraph("Thematic Holding to Account Meeting – Serious Violence")
+    doc.add_paragraph("Tuesday 25 May 2027, 10.00am, Meeting Room 1.38")
+    doc.add_paragraph("1. Review of actions from previous meetings")
+    review = doc.add_table(rows=1, cols=3)
+    for cell, title in zip(review.rows[0].cells, ["Action", "Owner", "Update"], strict=True):
+        cell.text = title
+    for row in [("Attend the stop and search scrutiny panel in June", "ACC", "On track"),
+                ("Review the rural vacancy position", "DCC", "Complete")]:
+        for cell, value in zip(review.add_row().cells, row, strict=True):
+            cell.text = value
+    doc.add_paragraph("2. Serious violence duty")
+    doc.add_paragraph(
+        "The PCC asked how the force was meeting the serious violence duty. The ACC said the "
+        "strategic needs assessment had been agreed with partners in April. It was agreed that "
+        "the ACC would share the needs assessment with the OPCC once it is published.")
+    doc.add_paragraph("3. Knife crime")
+    doc.add_paragraph(
+        "The CC described Operation Sceptre. The PCC asked for the results of the weapons "
+        "sweeps to be reported to the public meeting in September.")
+    doc.add_paragraph("Agreed actions")
+    table = doc.add_table(rows=1, cols=4)
+    for cell, title in zip(table.rows[0].cells, ["When", "What", "Who", "Item"], strict=True):
+        cell.text = title
+    rows = [
+        ("End of June 2027", "Provide the knife crime surrender figures by local policing area",
+         "ACC", "3"),
+        ("September meeting", "Report the results of the weapons sweeps", "Chief Constable",
+         "3"),
+        ("Quarterly, first in October 2027",
+         "Update the PCC on the serious violence partnership's spending", "PCC's CEO", "2"),
+    ]
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row, strict=True):
+            cell.text = value
+    doc.add_paragraph("Next meeting: Monthly assurance meeting, Tuesday 29 June 2027, 10.00am")
+    doc.save(HERE / "thematic_table_may2027.docx")
+
+
 PDF_TEXT = """Monthly Assurance Meeting - June 2027
 Meeting Notes
 
@@ -100,4 +141,5 @@ def make_pdf() -> None:
 
 if __name__ == "__main__":
     make_docx()
+    make_docx_thematic()
     make_pdf()
