@@ -13,6 +13,7 @@ class ActionId(StrEnum):
     MARK_COMPLETE = "action_mark_complete"
     NEED_MORE_TIME = "action_need_more_time"
     LIST_PAGE = "list_page"
+    IMPORT_PAGE = "import_page"
 
 
 class CallbackId(StrEnum):
@@ -20,6 +21,8 @@ class CallbackId(StrEnum):
     RECORD_FROM_MESSAGE = "record_as_action"
     ADD_UPDATE = "add_update"
     NEED_MORE_TIME = "need_more_time"
+    IMPORT_PASTE = "import_paste"
+    IMPORT_REVIEW = "import_review"
 
 
 class BlockId(StrEnum):
@@ -33,3 +36,17 @@ class BlockId(StrEnum):
     NOTE = "note"
     NEW_DATE = "new_date"
     REASON = "reason"
+    MINUTES_TEXT = "minutes_text"
+    MINUTES_DATE = "minutes_date"
+
+
+class ImportField(StrEnum):
+    """One field of one proposed action in the import review; its block id adds the index."""
+
+    KEEP = "import_keep"
+    TEXT = "import_text"
+    OWNERS = "import_owners"
+    DUE = "import_due"
+
+    def block(self, index: int) -> str:
+        return f"{self.value}:{index}"

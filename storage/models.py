@@ -335,3 +335,30 @@ class Delivery(Base):
         UniqueConstraint("team_id", "key", name="uq_deliveries_team_key"),
         Index("ix_deliveries_team_state", "team_id", "state"),
     )
+
+
+class ImportState(StrEnum):
+    PENDING = "pending"  # proposals waiting for the secretariat's review
+    RECORDED = "recorded"
+    CANCELLED = "cancelled"
+
+
+class PendingImport(Base):
+    """Actions proposed from a set of minutes, kept while someone reviews them in Slack.
+
+    The proposals (with the reviewer's edits) live here, not in the form: Slack caps a
+    form's private metadata at 3,000 characters, far less than a meeting's actions.
+    """
+
+    __tablename__ = "pending_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    user_id: Mapped[str] = mapped_column(USER_ID)
+    source_name: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(20), default=ImportState.PENDING)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_pending_imports_team_user", "team_id", "user_id"),)

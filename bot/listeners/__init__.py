@@ -8,7 +8,7 @@ from slack_bolt import App
 
 from bot.directory import SlackDirectory
 from bot.home import HomeRefresher
-from bot.listeners import buttons, commands, forms, home
+from bot.listeners import buttons, commands, forms, home, imports
 
 if TYPE_CHECKING:
     from bot.app import Deps
@@ -21,3 +21,4 @@ def register(app: App, deps: Deps) -> None:
     forms.register(app, deps, directory, refresher)
     buttons.register(app, deps, directory, refresher)
     home.register(app, refresher)
+    imports.register(app, deps, directory, refresher)

@@ -14,6 +14,7 @@ from bot.directory import PersonProblem, SlackDirectory
 from bot.errors import BUSY_MESSAGE, FAILED_MESSAGE
 from bot.ids import Command
 from bot.listeners.forms import open_record_form
+from bot.listeners.imports import open_paste_form
 from bot.parsing import commands as c
 from bot.render.common import Reply, section
 from bot.render.help import render_error
@@ -76,6 +77,9 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
             parsed: c.Command | c.CommandError = c.parse_command(command.get("text", ""), today)
         except c.CommandError as exc:
             parsed = exc
+        if isinstance(parsed, c.OpenImport):
+            open_paste_form(client, command["trigger_id"])
+            return
         if isinstance(parsed, c.OpenForm):
             # The form opens here, not on the backlog: its trigger expires in 3 seconds.
             open_record_form(client, deps, command["trigger_id"], command["team_id"],

@@ -97,6 +97,7 @@ USAGE: dict[str, str] = {
         "next-meeting monthly, thematic | own-date 3 | own-date off | overdue-nudge off]"
     ),
     "help": "/actions help",
+    "import": "/actions import",
 }
 
 HELP_TEXT = """\
@@ -124,6 +125,7 @@ of the actions you add next) · `meeting cancel 26/11/2026` (its actions go to t
 • `secretariat add @name` · `secretariat group @group` (who may close and set meetings)
 • `export` sends you the action log as Word; `export all`, `export meeting 28/10/2026`, \
 `export since 01/04/2027`, `export xlsx`, `export csv` (secretariat)
+• `import` opens a form to paste minutes; I propose their actions for you to review.
 • `settings` shows when reminders, the summary and the digest go out; `settings channel #team`
 Dates are day first: 30/06/2027, 30 Jun 2027, friday, in 2 weeks, next meeting, \
 the November meeting."""
@@ -137,6 +139,11 @@ class Help:
 @dataclass(frozen=True)
 class OpenForm:
     """Open the form for recording an action."""
+
+
+@dataclass(frozen=True)
+class OpenImport:
+    """Open the form for importing the actions from minutes."""
 
 
 @dataclass(frozen=True)
@@ -351,6 +358,7 @@ class ChangeSetting:
 Command = (
     Help
     | OpenForm
+    | OpenImport
     | AddAction
     | UpdateAction
     | StartAction
@@ -1109,6 +1117,11 @@ def _export(args: str, today: date) -> Command:
     raise _Invalid(f"I can't export {quote(' '.join(rest))}. These work:")
 
 
+def _import(args: str, today: date) -> Command:
+    _no_args(args, "import")
+    return OpenImport()
+
+
 def _summary(args: str, today: date) -> Command:
     _no_args(args, "summary")
     return Summary()
@@ -1137,6 +1150,7 @@ _PARSERS: dict[str, Callable[[str, date], Command]] = {
     "roles": _roles,
     "summary": _summary,
     "export": _export,
+    "import": _import,
     "secretariat": _secretariat,
     "settings": _settings,
 }

@@ -559,6 +559,7 @@ def test_usage_covers_every_subcommand() -> None:
     subcommands = {"add", "update", "start", "done", "close", "reopen", "drop", "due"}
     subcommands |= {"assign", "show", "list", "meeting", "role", "roles", "summary", "help"}
     subcommands |= {"secretariat", "settings", "more-time", "export", "stop", "edit"}
+    subcommands |= {"import"}
     assert set(USAGE) == subcommands
     for name, line in USAGE.items():
         assert line.startswith(f"/actions {name}")

@@ -1,0 +1,143 @@
+"""The review of an import as plain data: what the form shows, edits, and what gets recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from bot.minutes.extract import Extraction, Proposal
+from bot.parsing.dates import DueParseError, parse_due
+from bot.parsing.owners import OwnerParseError, parse_owners
+from storage.due import DueAtMeetingInMonth, DueAtMeetingOn, DueAtNextMeeting, DueOnDate, DueSpec
+from storage.owners import RoleOwner
+from storage.services.imports import ImportItem, MinutesMeeting
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+# Reasons a proposal needs a look, shown beside it in the review.
+UNKNOWN_OWNER = "unknown owner"
+UNREADABLE_DATE = "unreadable date"
+NO_OWNER = "no owner named"
+
+
+@dataclass(frozen=True)
+class ItemProblem:
+    """Why a ticked action cannot be recorded as it stands: which field, and what to do."""
+
+    index: int
+    field: str  # "owners", "due" or "text"
+    message: str
+
+
+def review_data(extraction: Extraction, *, source_name: str,
+                duplicates: list[str | None]) -> dict[str, Any]:
+    """What the review keeps in the database: the meetings and one editable item per action."""
+    return {
+        "source_name": source_name,
+        "meeting": extraction.meeting.as_json() if extraction.meeting else None,
+        "next_meeting": extraction.next_meeting.as_json() if extraction.next_meeting else None,
+        "problems": list(extraction.problems),
+        "brought_forward": len(extraction.brought_forward),
+        "items": [_item(proposal, duplicate)
+                  for proposal, duplicate in zip(extraction.proposals, duplicates, strict=True)],
+    }
+
+
+def _item(proposal: Proposal, duplicate: str | None) -> dict[str, Any]:
+    due = due_words(proposal.due) if proposal.due is not None else (
+        proposal.due_text if proposal.due_problem else "")
+    return {
+        "text": proposal.text,
+        "owners": ", ".join(proposal.owners),
+        "due": due or "",
+        "agenda_item": proposal.agenda_item,
+        "source": proposal.source,
+        "confidence": proposal.confidence,
+        "include": True,
+        "duplicate": duplicate,
+        "flags": [UNREADABLE_DATE] if proposal.due_problem else [],
+    }
+
+
+def due_words(spec: DueSpec | None) -> str:
+    """A due date written so `parse_due` reads it back: what the reviewer sees and edits."""
+    match spec:
+        case DueOnDate(on=on):
+            return f"{on:%d/%m/%Y}"
+        case DueAtNextMeeting():
+            return "next meeting"
+        case DueAtMeetingInMonth(year=year, month=month):
+            return f"the {_MONTHS[month - 1]} {year} meeting"
+        case DueAtMeetingOn(on=on):
+            return f"meeting on {on:%d/%m/%Y}"
+    return ""
+
+
+def flags(item: dict[str, Any], known_roles: set[str], today: date) -> list[str]:
+    """What the reviewer should check: unknown owners, unreadable dates, likely duplicates."""
+    found = []
+    if item.get("duplicate"):
+        found.append(f"likely duplicate of {item['duplicate']}")
+    owners_text = str(item.get("owners") or "").strip()
+    if not owners_text:
+        found.append(NO_OWNER)
+    else:
+        try:
+            owners = parse_owners(owners_text)
+            if any(isinstance(o, RoleOwner) and o.code not in known_roles for o in owners):
+                found.append(UNKNOWN_OWNER)
+        except OwnerParseError:
+            found.append(UNKNOWN_OWNER)
+    due_text = str(item.get("due") or "").strip()
+    if due_text:
+        try:
+            parse_due(due_text, today)
+        except DueParseError:
+            found.append(UNREADABLE_DATE)
+    return found
+
+
+def to_record(data: dict[str, Any], today: date) -> tuple[list[ImportItem], list[ItemProblem]]:
+    """The ticked items read into owners and due dates, or what stops each being recorded."""
+    items: list[ImportItem] = []
+    problems: list[ItemProblem] = []
+    for index, item in enumerate(data["items"]):
+        if not item.get("include"):
+            continue
+        text = str(item.get("text") or "").strip()
+        if not text:
+            problems.append(ItemProblem(index, "text", "Say what was agreed, or untick it."))
+            continue
+        owners_text = str(item.get("owners") or "").strip()
+        try:
+            owners = parse_owners(owners_text)
+        except OwnerParseError as exc:
+            problems.append(ItemProblem(index, "owners", exc.message))
+            continue
+        if not owners:
+            problems.append(ItemProblem(
+                index, "owners", "Name an owner (a role code such as DCC, or an @mention), "
+                "or untick this action."))
+            continue
+        due_text = str(item.get("due") or "").strip()
+        try:
+            due = parse_due(due_text, today) if due_text else None
+        except DueParseError as exc:
+            problems.append(ItemProblem(index, "due", exc.message))
+            continue
+        items.append(ImportItem(text=text, owners=owners, due=due,
+                                agenda_item=item.get("agenda_item")))
+    return items, problems
+
+
+def minutes_meeting(found: dict[str, Any] | None) -> MinutesMeeting | None:
+    """A meeting from the review data, when the minutes gave its date."""
+    if not found or not found.get("date"):
+        return None
+    at = None
+    if found.get("time"):
+        hours, minutes = (int(part) for part in str(found["time"]).split(":"))
+        at = time(hours, minutes)
+    return MinutesMeeting(date.fromisoformat(found["date"]), at, found.get("kind"),
+                          found.get("title"))
