@@ -127,7 +127,8 @@ def _add_import_command(commands: Any) -> None:
         help="find the actions agreed in a file of minutes (.docx, .pdf, .txt, .md)",
         description="Read a file of minutes and list the meeting, the next meeting and every "
         "agreed action with its owners, due date, agenda item and source sentence. Records "
-        "nothing. Works offline; nothing is sent anywhere.",
+        "nothing unless --record is given; then every action found is recorded, or none if "
+        "any is refused. Works offline; nothing is sent anywhere.",
     )
     minutes.add_argument("path", metavar="PATH", help="the minutes: .docx, .pdf, .txt or .md")
     minutes.add_argument("--meeting", metavar="DD/MM/YYYY",
@@ -135,15 +136,31 @@ def _add_import_command(commands: Any) -> None:
                          "the minutes give)")
     minutes.add_argument("--json", action="store_true",
                          help="print exactly one JSON object instead of a listing")
+    minutes.add_argument("--record", action="store_true",
+                         help="record every action found in DATABASE_URL, all or none")
+    minutes.add_argument("--as", dest="as_user", metavar="SLACK_USER_ID",
+                         help="with --record: who is recording, e.g. U012AB3CD")
+    minutes.add_argument("--team", metavar="T",
+                         help="with --record: the workspace (Slack team id); needed when the "
+                         "database holds more than one")
     minutes.set_defaults(handler=_import)
 
 
 def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from bot.import_cli import MinutesReadError, import_minutes, print_json, print_text
+    from bot.import_cli import (
+        ImportRefused,
+        MinutesReadError,
+        import_minutes,
+        print_json,
+        print_text,
+        record_all,
+    )
     from bot.parsing.dates import DueParseError, parse_date
 
+    if args.record and not args.as_user:
+        raise CliError("--record needs --as SLACK_USER_ID: who is recording the actions")
     today = datetime.now(UTC).date()
     meeting_date = None
     if args.meeting:
@@ -158,6 +175,14 @@ def _import(args: argparse.Namespace) -> int:
             print_json(None, sys.stdout, problem=exc.message)
             return 2
         raise CliError(exc.message) from None
+    if args.record:
+        settings = load_settings()
+        try:
+            return record_all(extraction, engine=_data_engine(), team_id=args.team,
+                              user_id=args.as_user, source_name=Path(args.path).name,
+                              zone=settings.timezone, now=datetime.now(UTC), out=sys.stdout)
+        except ImportRefused as exc:
+            raise CliError(str(exc)) from None
     if args.json:
         print_json(extraction, sys.stdout)
     else:

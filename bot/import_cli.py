@@ -65,3 +65,52 @@ def _describe(meeting: Any) -> str:
 
 
 __all__ = ["MinutesReadError", "import_minutes", "print_json", "print_text"]
+
+
+def record_all(extraction: Extraction, *, engine: Any, team_id: str | None, user_id: str,
+               source_name: str, zone: Any, now: Any, out: TextIO) -> int:
+    """`--record`: record every action found, all or none, as the review in Slack would."""
+    from sqlalchemy import select
+
+    from bot.minutes.review import minutes_meeting, review_data, to_record
+    from storage.db import make_session_factory, transaction
+    from storage.errors import ServiceError
+    from storage.models import WorkspaceSettings
+    from storage.services import imports
+    from storage.services.actions import format_ref
+    from storage.services.people import Actor
+
+    if not extraction.proposals:
+        raise ImportRefused("no actions were found, so nothing was recorded")
+    today = now.astimezone(zone).date()
+    sessions = make_session_factory(engine)
+    try:
+        with transaction(sessions) as session:
+            teams = list(session.scalars(select(WorkspaceSettings.team_id)))
+            team = team_id or (teams[0] if len(teams) == 1 else None)
+            if team is None or team not in teams:
+                raise ImportRefused(
+                    f"say which workspace with --team (the database holds: "
+                    f"{', '.join(teams) or 'none'})")
+            data = review_data(extraction, source_name=source_name,
+                               duplicates=[None] * len(extraction.proposals))
+            items, problems = to_record(data, today)
+            if problems:
+                lines = [f"action {p.index + 1} ({p.field}): {p.message}" for p in problems]
+                raise ImportRefused("nothing was recorded; fix these in the minutes, or import "
+                                    "from Slack to edit them: " + "; ".join(lines))
+            pending = imports.start_import(session, team_id=team, user_id=user_id,
+                                           source_name=source_name, data=data, now=now)
+            recorded = imports.record_import(
+                session, team_id=team, actor=Actor(user_id), pending=pending, items=items,
+                meeting=minutes_meeting(data["meeting"]),
+                next_meeting=minutes_meeting(data["next_meeting"]), now=now, zone=zone)
+            refs = [format_ref(action.ref) for action in recorded]
+    except ServiceError as exc:
+        raise ImportRefused(exc.message) from None
+    out.write(f"Recorded {len(refs)} action(s) in {team}: {', '.join(refs)}\n")
+    return 0
+
+
+class ImportRefused(Exception):
+    """The actions could not be recorded; nothing was."""

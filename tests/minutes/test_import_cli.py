@@ -50,3 +50,70 @@ def test_a_bad_file_gives_a_clear_message(tmp_path: Path, capsys: pytest.Capture
 def test_a_bad_meeting_date_is_refused(capsys: pytest.CaptureFixture) -> None:
     assert main(["import", str(CORPUS / "panel_resolved.txt"), "--meeting", "31/02/2027"]) == 2
     assert "--meeting" in capsys.readouterr().err
+
+
+MINUTES = """Monthly Assurance Meeting – November 2026
+Date: Monday 16 November 2026, 10:00
+2.1 Calls
+ACTION: DCC to review the abandonment rates by 31/12/2030.
+2.2 Estates
+ACTION: DCC to survey the custody suites by 30/06/2030.
+"""
+
+
+@pytest.fixture
+def cli_db(database_url: str, sessions, tmp_path: Path,  # type: ignore[no-untyped-def]
+           monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The test database with one workspace (and its built-in roles); no Slack tokens."""
+    import logging
+    from datetime import UTC, datetime
+
+    from storage.db import transaction
+    from storage.services import workspace
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    now = datetime.now(UTC)
+    with transaction(sessions) as session:
+        workspace.get_settings(session, team_id="T0001", now=now)
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    yield tmp_path
+    root.handlers[:] = saved[0]
+    root.setLevel(saved[1])
+
+
+def test_record_makes_one_action_per_proposal_with_the_meeting_as_source(
+        cli_db: Path, sessions, capsys: pytest.CaptureFixture) -> None:  # type: ignore[no-untyped-def]
+    from storage.db import transaction
+    from storage.models import Action
+
+    minutes = cli_db / "minutes.txt"
+    minutes.write_text(MINUTES)
+    assert main(["import", str(minutes), "--record", "--as", "USEC"]) == 0
+    assert "Recorded 2 action(s) in T0001: A-1, A-2" in capsys.readouterr().out
+    with transaction(sessions) as session:
+        recorded = session.query(Action).order_by(Action.ref).all()
+        assert [a.agenda_item for a in recorded] == ["2.1", "2.2"]
+        assert {a.source_meeting_id for a in recorded} != {None}
+
+
+def test_record_is_all_or_nothing(cli_db: Path, sessions,  # type: ignore[no-untyped-def]
+                                  capsys: pytest.CaptureFixture) -> None:
+    from storage.db import transaction
+    from storage.models import Action
+
+    minutes = cli_db / "minutes.txt"
+    minutes.write_text(MINUTES + "ACTION: ABC to write the report by 30/06/2030.\n")  # no such role
+    assert main(["import", str(minutes), "--record", "--as", "USEC"]) == 2
+    error = capsys.readouterr().err
+    assert "Action 3" in error and "ABC" in error and "Nothing was recorded" in error
+    with transaction(sessions) as session:
+        assert session.query(Action).count() == 0
+
+
+def test_record_needs_who_is_recording(capsys: pytest.CaptureFixture) -> None:
+    assert main(["import", str(CORPUS / "panel_resolved.txt"), "--record"]) == 2
+    assert "--as" in capsys.readouterr().err
