@@ -14,6 +14,7 @@ class ActionId(StrEnum):
     NEED_MORE_TIME = "action_need_more_time"
     LIST_PAGE = "list_page"
     IMPORT_PAGE = "import_page"
+    IMPORT_FILE = "import_file"
 
 
 class CallbackId(StrEnum):
@@ -23,6 +24,7 @@ class CallbackId(StrEnum):
     NEED_MORE_TIME = "need_more_time"
     IMPORT_PASTE = "import_paste"
     IMPORT_REVIEW = "import_review"
+    IMPORT_FROM_MESSAGE = "import_from_minutes"
 
 
 class BlockId(StrEnum):

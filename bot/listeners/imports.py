@@ -11,12 +11,20 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.directory import SlackDirectory
+from bot.file_download import download_file, minutes_file_ids
 from bot.ids import ActionId, BlockId, CallbackId, ImportField
 from bot.minutes.extract import extract_actions
 from bot.minutes.read import MinutesReadError, read_minutes
 from bot.minutes.review import flags, minutes_meeting, review_data, to_record
 from bot.render.common import Reply, section
-from bot.render.imports import PAGE_SIZE, edits_from, paste_form, review_form
+from bot.render.imports import (
+    PAGE_SIZE,
+    edits_from,
+    file_offer,
+    notice_form,
+    paste_form,
+    review_form,
+)
 from bot.replies import reply_privately
 from storage.db import transaction
 from storage.errors import ServiceError
@@ -36,6 +44,15 @@ NO_ACTIONS = (
     "“ACTION: DCC to review …”, “DCC to … by 31/03/2027”, “It was agreed that the CC would …” "
     "or “… to be brought back to the November meeting”."
 )
+NO_FILE = (
+    "That message has no file I can read. Use this on a message with the minutes attached as "
+    ".docx, .pdf, .txt or .md, or paste the text with `/actions import`."
+)
+NO_ACTIONS_IN_FILE = (
+    "I found no agreed actions in {name}, so nothing was recorded. I look for lines such as "
+    "“ACTION: DCC to review …”, “DCC to … by 31/03/2027” or an action table with Action and "
+    "Owner columns."
+)
 DEACTIVATED = "Only active members of this workspace can import actions; nothing was changed."
 _FIELDS = {"text": ImportField.TEXT, "owners": ImportField.OWNERS, "due": ImportField.DUE}
 
@@ -47,6 +64,67 @@ def open_paste_form(client: WebClient, trigger_id: str) -> None:
 def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefresher) -> None:
     def today() -> date:
         return deps.clock.now().astimezone(deps.timezone).date()
+
+    def start_review(client: WebClient, team_id: str, user_id: str, file_id: str,
+                     trigger_id: str) -> None:
+        """Open a form at once (the trigger lasts 3 s), then fill it with the file's review."""
+        opened = client.views_open(trigger_id=trigger_id,
+                                   view=notice_form("Reading the minutes…"))
+        view_id = opened["view"]["id"]
+        if directory.is_deactivated(user_id):
+            client.views_update(view_id=view_id, view=notice_form(DEACTIVATED))
+            return
+        try:
+            name, data = download_file(client, file_id)
+            blocks = read_minutes(name, data)
+        except MinutesReadError as exc:
+            client.views_update(view_id=view_id, view=notice_form(exc.message))
+            return
+        extraction = extract_actions(blocks, today=today())
+        if not extraction.proposals:
+            client.views_update(view_id=view_id,
+                                view=notice_form(NO_ACTIONS_IN_FILE.format(name=name)))
+            return
+        form = _start(team_id, user_id, name, extraction)
+        client.views_update(view_id=view_id, view=form)
+
+    def _start(team_id: str, user_id: str, source_name: str, extraction: Any) -> Any:
+        with transaction(deps.sessions) as session:
+            workspace.get_settings(session, team_id=team_id, now=deps.clock.now())
+            duplicates = imports.likely_duplicates(
+                session, team_id=team_id, texts=[p.text for p in extraction.proposals])
+            data = review_data(extraction, source_name=source_name, duplicates=duplicates)
+            _flag(session, team_id, data, today())
+            pending = imports.start_import(session, team_id=team_id, user_id=user_id,
+                                           source_name=source_name, data=data,
+                                           now=deps.clock.now())
+            return review_form(pending.id, data, 0)
+
+    @app.shortcut(CallbackId.IMPORT_FROM_MESSAGE)
+    def on_import_shortcut(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
+        ack()
+        found = minutes_file_ids((shortcut.get("message") or {}).get("files"))
+        if not found:
+            client.views_open(trigger_id=shortcut["trigger_id"], view=notice_form(NO_FILE))
+            return
+        start_review(client, shortcut["team"]["id"], shortcut["user"]["id"], found[0],
+                     shortcut["trigger_id"])
+
+    @app.event("message")
+    def on_direct_message(event: dict[str, Any], client: WebClient) -> None:
+        # Only files sent to the bot in its DM are offered; other messages need no answer.
+        if event.get("channel_type") != "im" or event.get("bot_id"):
+            return
+        for file_id in minutes_file_ids(event.get("files")):
+            name = next(str(f.get("name")) for f in event["files"] if str(f.get("id")) == file_id)
+            text, blocks = file_offer(name, file_id)
+            client.chat_postMessage(channel=event["channel"], text=text, blocks=blocks)
+
+    @app.action(ActionId.IMPORT_FILE)
+    def on_import_file(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        start_review(client, body["team"]["id"], body["user"]["id"],
+                     str(body["actions"][0].get("value") or ""), body["trigger_id"])
 
     @app.view(CallbackId.IMPORT_PASTE)
     def on_paste(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -68,16 +146,7 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
         if not extraction.proposals:
             ack(response_action="errors", errors={BlockId.MINUTES_TEXT: NO_ACTIONS})
             return
-        with transaction(deps.sessions) as session:
-            workspace.get_settings(session, team_id=team_id, now=deps.clock.now())
-            duplicates = imports.likely_duplicates(
-                session, team_id=team_id, texts=[p.text for p in extraction.proposals])
-            data = review_data(extraction, source_name="Pasted minutes", duplicates=duplicates)
-            _flag(session, team_id, data, today())
-            pending = imports.start_import(session, team_id=team_id, user_id=user_id,
-                                           source_name="Pasted minutes", data=data,
-                                           now=deps.clock.now())
-            form = review_form(pending.id, data, 0)
+        form = _start(team_id, user_id, "Pasted minutes", extraction)
         ack(response_action="update", view=form)
 
     @app.action(re.compile(rf"^{ActionId.IMPORT_PAGE}:"))

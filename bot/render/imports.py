@@ -52,6 +52,24 @@ def paste_form() -> View:
     )
 
 
+def notice_form(message: str) -> View:
+    """A form that only says something: reading a file, or why it could not be read."""
+    return View(type="modal", title="Import from minutes", close="Close",
+                blocks=[section(escape(message))])
+
+
+def file_offer(name: str, file_id: str) -> tuple[str, list[Any]]:
+    """The direct message offering to import a file sent to the bot: text and blocks."""
+    text = f"I can find the actions in {name} for you to review before anything is recorded."
+    return text, [
+        section(f"I can find the actions in *{escape(name)}* for you to review. Nothing is "
+                "recorded until you confirm."),
+        ActionsBlock(block_id="import_offer", elements=[ButtonElement(
+            action_id=ActionId.IMPORT_FILE, text="Review the actions", value=file_id,
+            style="primary")]),
+    ]
+
+
 def page_count(data: dict[str, Any]) -> int:
     return max(1, -(-len(data["items"]) // PAGE_SIZE))
 

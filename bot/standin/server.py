@@ -38,6 +38,7 @@ from bot.standin.directory import (
 )
 from bot.standin.faults import FAULTS, Dropped, Fault, fault_error
 from bot.standin.files import UPLOAD_METHOD, UPLOAD_PATH, FileUploads
+from bot.standin.files_download import FILES_PREFIX, FileStore
 from bot.standin.ratelimits import Limits, RateLimiter
 from bot.standin.scopes import check_scopes, granted_scopes, needed_scopes
 from bot.standin.slack_text import Directory
@@ -111,6 +112,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve()
 
     def _serve(self) -> None:
+        if self.path.startswith(FILES_PREFIX):
+            self._serve_file()
+            return
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length > 0 else b""
         answer = self.server.standin._handle(self.path, dict(self.headers.items()), body)
@@ -131,6 +135,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client timed out (e.g. during a "hang" fault); nothing left to tell it
+
+    def _serve_file(self) -> None:
+        """A private file's bytes (not JSON), as files.slack.com serves them."""
+        status, data, content_type = self.server.standin.serve_file(
+            self.path, dict(self.headers.items()))
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep test and benchmark output clean."""
@@ -214,6 +231,9 @@ class SlackStandIn:
         # File uploads live in their own module: two methods and the upload URL.
         self.files = FileUploads(self)
         self._handlers.update(self.files.handlers())
+        # Files people shared, for files.info and the url_private download.
+        self.shared_files = FileStore(team_id, lambda: self.base_url)
+        self._handlers["files.info"] = self.shared_files.info
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -550,11 +570,23 @@ class SlackStandIn:
         needed = (spec.scopes or tuple(spec.scopes_by_conversation.values())[:1]) if spec else ()
         raise fault_error(fault, needed, self.scopes or ())
 
+    def serve_file(self, path: str, headers: dict[str, str]) -> tuple[int, bytes, str]:
+        """Download a shared file (recorded as a call named by its path, token and all)."""
+        status, data, content_type = self.shared_files.download(path, headers, self._token_ok)
+        call = Call(FILES_PREFIX.strip("/"), {}, bearer_token(headers), time.monotonic(),
+                    status, {"content_type": content_type}, path, headers)
+        with self._changed:
+            self._calls.append(call)
+            self._changed.notify_all()
+        return status, data, content_type
+
+    def _token_ok(self, token: str) -> bool:
+        return token in self._tokens if self._tokens is not None else token.startswith("xoxb-")
+
     def _authenticate(self, token: str | None) -> None:
         if not token:
             raise ApiError("not_authed")
-        valid = token in self._tokens if self._tokens is not None else token.startswith("xoxb-")
-        if not valid:
+        if not self._token_ok(token):
             raise ApiError("invalid_auth")
 
     # -- helpers for method handlers ---------------------------------------------------------

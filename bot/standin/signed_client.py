@@ -226,6 +226,7 @@ class SignedSlackClient:
         self, callback_id: str, *, user_id: str, message_text: str, message_user: str,
         channel_id: str, message_ts: str, user_name: str | None = None,
         trigger_id: str | None = None, response_url: str | None = None,
+        message_files: list[dict[str, Any]] | None = None,
         **options: Unpack[SendOptions],
     ) -> requests.Response:
         """Send a `message_action` payload (a message shortcut on someone's message)."""
@@ -234,7 +235,8 @@ class SignedSlackClient:
             "callback_id": callback_id, "action_ts": f"{time.time():.6f}",
             "message_ts": message_ts, "channel": {"id": channel_id, "name": channel_id.lower()},
             "message": {"type": "message", "user": message_user, "ts": message_ts,
-                        "text": message_text},
+                        "text": message_text,
+                        **({"files": message_files} if message_files else {})},
             "response_url": self._response_url(response_url),
         })
         return self._send_payload(payload, **options)

@@ -33,6 +33,10 @@ def test_manifest_declares_what_the_bot_needs() -> None:
     assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
     shortcut = manifest["features"]["shortcuts"][0]
     assert (shortcut["type"], shortcut["callback_id"]) == ("message", "record_as_action")
+    importing = manifest["features"]["shortcuts"][1]
+    assert (importing["type"], importing["callback_id"]) == ("message", "import_from_minutes")
+    assert "message.im" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is False
 
 
 # slack_sdk helpers that call several Web API methods under one Python name.

@@ -166,3 +166,85 @@ def test_text_with_no_actions_is_refused_on_the_field(bot: RunningBot) -> None:
     answer = _paste(bot, "Monthly Assurance Meeting\nThe PCC welcomed everyone.")
     assert answer["response_action"] == "errors"
     assert "no agreed actions" in answer["errors"]["minutes_text"]
+
+
+def _docx(text: str) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _opened_then_updated(bot: RunningBot) -> dict:
+    """The form opened at once, then the view it was updated to."""
+    [opened] = bot.standin.wait_for("views.open")
+    assert "Reading the minutes" in json.dumps(opened.args["view"])
+    return bot.standin.wait_for("views.update")[-1].args["view"]
+
+
+def test_message_shortcut_on_a_word_file_downloads_it_with_the_token_and_reviews(
+        bot: RunningBot) -> None:
+    _setup(bot)
+    shared = bot.standin.shared_files.add("F0MINUTES", "minutes.docx", _docx(MINUTES), user="USEC")
+    bot.slack.message_shortcut("import_from_minutes", user_id="USEC", message_text="Minutes",
+                               message_user="USEC", channel_id="C0TEAM", message_ts="5.1",
+                               message_files=[shared])
+    review = _opened_then_updated(bot)
+    View(**review).validate_json()
+    assert review["callback_id"] == "import_review" and "minutes.docx" in json.dumps(review)
+    [info] = bot.standin.wait_for("files.info")
+    assert info.args["file"] == "F0MINUTES"
+    [download] = bot.standin.calls_to("files-pri")
+    assert download.token and download.token.startswith("xoxb-")
+    with transaction(bot.sessions) as session:
+        assert session.query(Action).count() == 0
+
+
+def test_message_shortcut_without_a_file_says_what_to_do(bot: RunningBot) -> None:
+    bot.slack.message_shortcut("import_from_minutes", user_id="USEC", message_text="hello",
+                               message_user="USEC", channel_id="C0TEAM", message_ts="5.2")
+    [opened] = bot.standin.wait_for("views.open")
+    assert "no file I can read" in json.dumps(opened.args["view"])
+
+
+def test_a_bad_file_gets_a_clear_message_and_changes_nothing(bot: RunningBot) -> None:
+    shared = bot.standin.shared_files.add("F0BAD", "minutes.docx", b"not a word file", user="USEC")
+    bot.slack.message_shortcut("import_from_minutes", user_id="USEC", message_text="Minutes",
+                               message_user="USEC", channel_id="C0TEAM", message_ts="5.3",
+                               message_files=[shared])
+    shown = json.dumps(_opened_then_updated(bot))
+    assert "not a Word document" in shown
+    with transaction(bot.sessions) as session:
+        assert session.query(PendingImport).count() == 0
+
+
+def test_a_file_sent_to_the_bot_by_dm_is_offered_for_import(bot: RunningBot) -> None:
+    _setup(bot)
+    shared = bot.standin.shared_files.add("F0DM", "notes.txt", MINUTES.encode(), user="USEC")
+    bot.slack.event({"type": "message", "subtype": "file_share", "channel": "DUSEC",
+                     "channel_type": "im", "user": "USEC", "text": "", "ts": "7.1",
+                     "files": [shared]})
+    offer = bot.standin.wait_for("chat.postMessage")[-1]
+    assert offer.args["channel"] == "DUSEC" and "notes.txt" in offer.args["text"]
+    button = offer.args["blocks"][1]["elements"][0]
+    bot.slack.block_action(button["action_id"], user_id="USEC", value=button["value"],
+                           channel_id="DUSEC", trigger_id="trig-dm")
+    review = _opened_then_updated(bot)
+    assert "ACTION: DCC to review the 101 abandonment rates" in json.dumps(review)
+
+
+def test_the_stand_in_refuses_a_download_without_the_token(bot: RunningBot) -> None:
+    import requests
+
+    shared = bot.standin.shared_files.add("F0TOK", "minutes.txt", b"text", user="USEC")
+    page = requests.get(shared["url_private_download"], timeout=5)
+    assert page.headers["Content-Type"].startswith("text/html") and page.content != b"text"
+    good = requests.get(shared["url_private_download"], timeout=5,
+                        headers={"Authorization": "Bearer xoxb-test"})
+    assert good.content == b"text"
