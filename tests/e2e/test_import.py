@@ -234,7 +234,7 @@ def test_a_file_sent_to_the_bot_by_dm_is_offered_for_import(bot: RunningBot) -> 
     assert offer.args["channel"] == "DUSEC" and "notes.txt" in offer.args["text"]
     button = offer.args["blocks"][1]["elements"][0]
     bot.slack.block_action(button["action_id"], user_id="USEC", value=button["value"],
-                           channel_id="DUSEC", trigger_id="trig-dm")
+                           channel_id="DUSEC")
     review = _opened_then_updated(bot)
     assert "ACTION: DCC to review the 101 abandonment rates" in json.dumps(review)
 
