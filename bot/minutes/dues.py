@@ -19,6 +19,10 @@ _MEETING_DUE_RE = re.compile(
     rf"(?P<phrase>(?:the|its|their)\s+(?:next|(?:{_MONTHS})(?:\s+\d{{4}})?)\s+{_MEETING_WORDS})\b",
     re.IGNORECASE,
 )
+_KIND_WORD_RE = re.compile(
+    r"\s+(?:holding to account|assurance|monthly|thematic|panel|board|public)\s+meeting$",
+    re.IGNORECASE,
+)
 _SPAN_DUE_RE = re.compile(
     r"\b(?P<phrase>within\s+(?:a|one|two|three|four|six|\d{1,2})\s+(?:day|week|fortnight|month)s?"
     r"(?:\s+of\s+(?:the|this)\s+meeting)?)\b",
@@ -67,6 +71,8 @@ def find_due(text: str, meeting_date: date) -> FoundDue:
     meeting = _MEETING_DUE_RE.search(text)
     if meeting:
         phrase = re.sub(r"^(?:its|their)\s", "the ", meeting["phrase"], flags=re.IGNORECASE)
+        # "the February Panel meeting" is read as "the February meeting".
+        phrase = _KIND_WORD_RE.sub(" meeting", phrase)
         spec = _parse(phrase, meeting_date)
         if spec is not None:
             return FoundDue(spec, meeting["phrase"], text)

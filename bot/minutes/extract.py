@@ -32,7 +32,7 @@ _MATTERS_ARISING_RE = re.compile(
     r"matters\s+arising(?!\s+from\s+(?!(?:the\s+)?(?:previous|last|earlier)))|"
     r"outstanding\s+(?:matters|actions)|brought\s+forward|previous\s+actions|"
     r"actions?\s+(?:log|tracker)\s+review|review\s+of\s+(?:the\s+)?(?:previous\s+)?actions|"
-    r"actions\s+from\s+(?:the\s+)?(?:previous|last)",
+    r"actions\s+from\s+(?:the\s+)?(?:previous|last)|\baction\s+(?:log|tracker)\b",
     re.IGNORECASE,
 )
 _NEXT_MEETING_RE = re.compile(r"\bnext\s+meeting\b", re.IGNORECASE)
@@ -80,6 +80,7 @@ class _State:
     expect_heading: bool = False
     after_next_meeting: bool = False
     last_sentence: str | None = None  # for an owner-only label such as "ACTION: DCC"
+    previous_kept: bool = False  # whether that sentence was already taken as an action
     tables: dict[int, TableColumns | None] = field(default_factory=dict)
 
 
@@ -224,6 +225,8 @@ def _sentences(text: str, line: Line, state: _State, found: list,
             if is_owner_only(rest):
                 # "The DCC will confirm the date. ACTION: DCC": the action is the sentence before.
                 if previous:
+                    if state.previous_kept:
+                        _unkeep(state, found, brought_forward)
                     _keep(owner_after(previous, rest), f"{previous} {sentence}", state, found,
                           brought_forward)
                     kept = True
@@ -236,13 +239,26 @@ def _sentences(text: str, line: Line, state: _State, found: list,
             kept = True
         else:
             item = read_sentence(sentence, in_actions=listed)
+            state.previous_kept = item is not None
             if item is not None:
                 _keep(item, sentence, state, found, brought_forward)
                 kept = True
+            previous = sentence
+            continue
+        state.previous_kept = False
         previous = sentence
     state.last_sentence = previous
     if state.after_label and not kept and not LABEL_RE.match(text):
         state.after_label = False
+
+
+def _unkeep(state: _State, found: list, brought_forward: list[str]) -> None:
+    """Take back the last action kept: an owner-only label that follows restates it."""
+    if state.matters_arising:
+        if brought_forward:
+            brought_forward.pop()
+    elif found:
+        found.pop()
 
 
 def _keep_all(items: list[Found], source: str, state: _State, found: list,

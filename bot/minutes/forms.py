@@ -40,7 +40,7 @@ _TOOK_RE = re.compile(
 )
 _AGREED_THAT_RE = re.compile(
     r"^(?:it\s+(?:was|is|has\s+been)\s+|members\s+|the\s+meeting\s+)?"
-    r"(?:agreed|decided|resolved)(?:\s+that)?\s+(?P<clause>.+)$",
+    r"(?:agreed|decided|resolved)(?:\s*[:\-–]\s*|\s+that\s+|\s+)(?P<clause>.+)$",
     re.IGNORECASE,
 )
 _AGREED_TO_RE = re.compile(r"^(?P<owner>.+?)\s+(?:agreed|undertook|offered|committed)\s+to\s+"
@@ -52,6 +52,12 @@ _PASSIVE_RE = re.compile(
     r"come\s+back|return)\b",
     re.IGNORECASE,
 )
+_WILL_RE = re.compile(r"^(?P<owner>.{2,80}?)\s+(?:will|would|is to|are to|shall)\s+"
+                      r"(?P<rest>(?P<verb>[a-z]+)\b.+)$")
+# Verbs after "will" that predict or describe rather than commit someone to do something.
+_NOT_COMMITMENTS = frozenset({"be", "have", "need", "want", "expect", "hope", "see", "feel",
+                              "not", "also", "still", "then", "now", "continue", "remain",
+                              "take", "become", "get", "benefit"})
 # "DCC / ACC – write to the DPCC ..." in a list of actions.
 _DASH_RE = re.compile(r"^(?P<owner>[^–—:]{1,60}?)\s+[–—-]\s+(?P<rest>\S.+)$")
 _FINITE_VERB_RE = re.compile(
@@ -99,6 +105,11 @@ def read_sentence(sentence: str, *, in_actions: bool) -> Found | None:
     split = _split_owner(text, _CONNECTIVES_TO, strict=not in_actions)
     if split:
         return Found(split[0], split[1], "owner-to", 0.9 if in_actions else 0.8)
+    will = _WILL_RE.match(text)
+    if will and will["verb"].lower() not in _NOT_COMMITMENTS and \
+            is_owner_phrase(will["owner"], strict=True):
+        # "The ACC will provide ..." commits a named role; weaker than a label, so less sure.
+        return Found(will["owner"], will["rest"], "owner-will", 0.7 if not in_actions else 0.85)
     agreed_to = _AGREED_TO_RE.match(text)
     if agreed_to and agreed_to["rest"].split()[0].lower() not in _NOT_A_VERB and \
             is_owner_phrase(agreed_to["owner"], strict=True):

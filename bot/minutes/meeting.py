@@ -26,7 +26,7 @@ _TIME_RE = re.compile(
 _YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")
 _KINDS = (
     ("extraordinary", re.compile(r"\bextraordinary\b", re.IGNORECASE)),
-    ("panel", re.compile(r"\bpolice\s+(?:and|&)\s+crime\s+panel\b|\bpanel\b", re.IGNORECASE)),
+    ("panel", re.compile(r"\bpolice\s+(?:and|&)\s+crime\s+panel\b", re.IGNORECASE)),
     ("thematic", re.compile(r"\bthematic\b", re.IGNORECASE)),
     ("public", re.compile(r"\bpublic\b|\bfacebook live\b|\blive stream", re.IGNORECASE)),
     ("monthly", re.compile(r"\bmonthly\b|\bassurance\s+meeting\b|\bholding\s+to\s+account\b",

@@ -97,7 +97,7 @@ def resolve_owners(phrase: str) -> list[str]:
 def is_owner_phrase(phrase: str, *, strict: bool) -> bool:
     """Whether a phrase reads as owners: strictly, only roles, codes and job titles."""
     parts = split_owners(phrase)
-    if not parts or len(phrase) > 90:
+    if not parts or len(phrase) > 90 or ":" in phrase:
         return False
     return all(_is_owner(part, strict=strict) for part in parts)
 

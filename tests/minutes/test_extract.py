@@ -227,3 +227,36 @@ def test_a_dash_inside_prose_is_not_an_owner() -> None:
 def test_a_short_numbered_line_can_be_an_action() -> None:
     [found] = actions("2.3 DCC to circulate the report\n2.4 Performance")
     assert found["owners"] == ["DCC"] and found["agenda_item"] == "2.3"
+
+
+def test_a_named_role_that_will_do_something_is_an_action_and_a_prediction_is_not() -> None:
+    found = actions("1. Roads\nThe ACC will provide the collision data before the next meeting.\n"
+                    "The CC will be at the launch. The force will publish its plan.")
+    assert [(a["owners"], a["due"]["kind"]) for a in found] == [(["ACC"], "next_meeting")]
+
+
+def test_agreed_with_a_colon() -> None:
+    [found] = actions("3.2 Agreed: the OPCC Policy Officer to feed back the findings.")
+    assert found["owners"] == ["OPCC Policy Officer"]
+
+
+def test_a_named_kind_of_meeting_in_a_due() -> None:
+    [found] = actions("ACTION: PCC to set out the savings plan in his report to the February "
+                      "Panel meeting.")
+    assert found["due"] == {"kind": "meeting", "date": None, "month": "2027-02"}
+
+
+def test_an_action_log_review_brings_actions_forward() -> None:
+    text = (HEADER + "## 1. Minutes and action log\n| No. | Action | Lead |\n|---|---|---|\n"
+            "| 1 | Circulate the profile | ACC |\n## 2. Fleet\n| Action | Lead |\n|---|---|\n"
+            "| Bring the plan | DCC |\n")
+    result = extraction_json(extract(text, "minutes.md"))
+    assert [a["text"] for a in result["actions"]] == ["Bring the plan"]
+    assert result["brought_forward"] == ["Circulate the profile"]
+
+
+def test_only_the_police_and_crime_panel_is_a_panel_meeting() -> None:
+    assert extraction_json(extract("Ethics and Scrutiny Panel\nHeld on 2 March 2027\n"))[
+        "meeting"]["kind"] is None
+    assert extraction_json(extract("Police and Crime Panel\nHeld on 2 March 2027\n"))[
+        "meeting"]["kind"] == "panel"
