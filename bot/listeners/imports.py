@@ -193,13 +193,14 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
                     meta["import"], data, first.index // PAGE_SIZE,
                     note=f"Action {first.index + 1}: {first.message}"))
             return
+        with transaction(deps.sessions) as session:
+            group = workspace.get_settings(session, team_id=team_id,
+                                           now=deps.clock.now()).secretariat_usergroup_id
+        # Asked of Slack before the recording transaction opens, never inside it.
+        actor = Actor(user_id, directory.in_group(group, user_id))
         try:
             with transaction(deps.sessions) as session:
                 pending = _pending(session, body, meta)
-                settings = workspace.get_settings(session, team_id=team_id,
-                                                  now=deps.clock.now())
-                actor = Actor(user_id, directory.in_group(settings.secretariat_usergroup_id,
-                                                          user_id))
                 recorded = imports.record_import(
                     session, team_id=team_id, actor=actor, pending=pending, items=items,
                     meeting=minutes_meeting(data.get("meeting")),
