@@ -147,6 +147,7 @@ def _item_blocks(index: int, item: dict[str, Any]) -> list[Any]:
                        initial_value=clip(item.get("owners") or "", 500) or None,
                        placeholder="DCC and @name")),
         InputBlock(block_id=ImportField.DUE.block(index), label="Due", optional=True,
+                   hint="Left empty, it is due at the next meeting.",
                    element=PlainTextInputElement(
                        action_id="value", max_length=200,
                        initial_value=clip(item.get("due") or "", 200) or None,
