@@ -19,8 +19,8 @@ from benchmarks import (
     b3_delivery,
     b4_render,
     b5_footprint,
-    b6_import,
     b6_papers,
+    import_bench,
 )
 from benchmarks.config import QUICK, Sizes, size_fields, with_overrides
 from benchmarks.databases import DEFAULT_POSTGRES_URL, postgres_available
@@ -131,7 +131,7 @@ def run_benchmarks(chosen: list[str], sizes: Sizes, backends: list[str], postgre
             "B4": lambda: b4_render.run(sizes, where, postgres_url, profile),
             "B5": lambda: b5_footprint.run(sizes, where, postgres_url),
             "B6": lambda: b6_papers.run(sizes, where, postgres_url, profile),
-            "IMPORT": lambda: b6_import.run(sizes.import_pages),
+            "IMPORT": lambda: import_bench.run(sizes.import_pages),
         }
         sections = []
         for name in ALL:
