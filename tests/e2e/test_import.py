@@ -67,7 +67,7 @@ def _submit(bot: RunningBot, view: dict, **changes: dict) -> dict:
 
 
 def test_slash_import_opens_the_paste_form(bot: RunningBot) -> None:
-    bot.slack.slash_command("import", user_id="USEC", trigger_id="trig-9")
+    bot.slack.slash_command("import", user_id="USEC")
     [call] = bot.standin.wait_for("views.open")
     view = call.args["view"]
     View(**view).validate_json()
