@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from bot.minutes.agenda import AgendaTracker, agenda_mark
+from bot.minutes.agenda import AgendaMark, AgendaTracker, agenda_mark
 from bot.minutes.dues import find_due, find_recurrence, read_due_cell
 from bot.minutes.forms import (
     ACTIONS_HEADING_RE,
+    DETAILS_RE,
     LABEL_RE,
     RESOLVED_RE,
     Found,
@@ -133,6 +134,11 @@ def _text_line(line: Line, state: _State, found: list, brought_forward: list[str
         state.resolved_list = False
         return
     mark = None if line.bullet else agenda_mark(text)
+    if mark is not None and state.in_actions and _numbered_action(mark):
+        # "1. ACC – set out …" under "Action points" is a list, not agenda item 1.
+        mark, text = None, mark.rest
+    if mark is None and _apply_details(text, state, found):
+        return
     heading: str | None = None
     numbered = mark is not None or state.expect_heading
     if mark is not None:
@@ -168,6 +174,25 @@ def _text_line(line: Line, state: _State, found: list, brought_forward: list[str
     if heading is not None:
         text = heading
     _sentences(text, line, state, found, brought_forward)
+
+
+def _numbered_action(mark: AgendaMark) -> bool:
+    """A numbered line in a list of actions that reads as an action itself."""
+    return not mark.labelled and "." not in mark.number and "/" not in mark.number and \
+        bool(mark.rest) and read_sentence(mark.rest, in_actions=True) is not None
+
+
+def _apply_details(text: str, state: _State, found: list) -> bool:
+    """A "Responsible: ACC   Deadline: 30/11/2027" line completes the action above it."""
+    details = DETAILS_RE.fullmatch(text)
+    if details is None or not found or not state.previous_kept:
+        return False
+    item, source, agenda, due_text = found[-1]
+    owners = details["owner"].strip() if details["owner"] else ""
+    if owners and not item.owners:
+        item = replace(item, owners=owners)
+    found[-1] = (item, f"{source} {text}", agenda, (details["due"] or "").strip() or due_text)
+    return True
 
 
 def _new_item(state: _State) -> None:
@@ -237,9 +262,12 @@ def _sentences(text: str, line: Line, state: _State, found: list,
             # The source keeps its label: "ACTION: DCC to ..." is how the minutes have it.
             _keep(item, sentence, state, found, brought_forward)
             kept = True
+            state.previous_kept = not state.matters_arising
+            previous = sentence
+            continue
         else:
             item = read_sentence(sentence, in_actions=listed)
-            state.previous_kept = item is not None
+            state.previous_kept = item is not None and not state.matters_arising
             if item is not None:
                 _keep(item, sentence, state, found, brought_forward)
                 kept = True
@@ -315,8 +343,11 @@ def _table_row(line: Line, state: _State, reference: date, rows: list[Proposal],
 
 
 def _proposal(item: Found, source: str, agenda: str | None, reference: date,
-              _due_text: str | None) -> Proposal:
+              due_text: str | None) -> Proposal:
     due = find_due(item.text, reference)
+    if due.spec is None and due_text:
+        given = read_due_cell(due_text, reference)
+        due = replace(given, text=due.text)
     text = due.text.strip().rstrip(".").strip()
     recurs, first_due = find_recurrence(text, reference)
     owners = tuple(resolve_owners(item.owners)) if item.owners else ()

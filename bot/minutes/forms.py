@@ -29,6 +29,15 @@ ACTIONS_HEADING_RE = re.compile(
     r"(?: (?:agreed|arising|points|log|list|summary|raised)(?: at (?:the|this) meeting)?)?:?$",
     re.IGNORECASE,
 )
+# "Responsible: ACC   Deadline: 30/11/2027" under an action: who and when, in labelled fields.
+DETAILS_RE = re.compile(
+    r"(?:(?:responsible(?: officer)?|owner|lead(?: officer)?|action by|by whom)\s*:\s*"
+    r"(?P<owner>[^:]+?)\s*)?(?:(?:deadline|due(?: date)?|target(?: date)?|by when|timescale)"
+    r"\s*:\s*(?P<due>.+?))?\s*",
+    re.IGNORECASE,
+)
+# "(ACTION: DCC to report …)" inside a sentence.
+_INLINE_LABEL_RE = re.compile(r"\(\s*actions?\s*[:\-–]\s*(?P<rest>[^()]+?)\s*\)", re.IGNORECASE)
 RESOLVED_RE = re.compile(r"^(?:RESOLVED|Resolved(?=\s*(?:that|:)))\b\s*[:\-–]?\s*(?:that\b)?\s*"
                          r"(?P<rest>.*)$")
 _CONNECTIVES_TO = ("to",)
@@ -77,6 +86,8 @@ _RESOLVED_VERBS = (
 )
 _RESOLVED_DOES_RE = re.compile(rf"^(?P<owner>.+?)\s+(?P<rest>(?:{_RESOLVED_VERBS})\b.+)$",
                                re.IGNORECASE)
+# "The Chair asked that the Chief Executive circulate …": a request the meeting recorded.
+_ASKED_THAT_RE = re.compile(r"\b(?:asked|requested)\s+that\s+(?P<clause>.+)$", re.IGNORECASE)
 _CLAUSE_SPLIT_RE = re.compile(r";\s*(?:and\s+)?(?:that\s+)?|,?\s+and\s+that\s+", re.IGNORECASE)
 _NOT_A_VERB = frozenset({"the", "a", "an", "this", "that", "these", "those", "his", "her",
                          "their", "its", "our", "be", "date", "all"})
@@ -99,6 +110,16 @@ def read_sentence(sentence: str, *, in_actions: bool) -> Found | None:
     dashed = _DASH_RE.match(text) if in_actions else None
     if dashed and is_owner_phrase(dashed["owner"], strict=False):
         return Found(dashed["owner"], dashed["rest"], "owner-dash", 0.85)
+    inline = _INLINE_LABEL_RE.search(text)
+    if inline:
+        found = read_sentence(inline["rest"], in_actions=True)
+        if found is not None:
+            return found
+    asked = _ASKED_THAT_RE.search(text)
+    if asked:
+        does = _RESOLVED_DOES_RE.match(asked["clause"])
+        if does and is_owner_phrase(does["owner"], strict=True):
+            return Found(does["owner"], does["rest"], "asked-that", 0.7)
     passive = _PASSIVE_RE.match(text)
     if passive and _is_topic(passive["subject"]) and (in_actions or _MEETING_RE.search(text)):
         return Found("", text, "to-be-brought-back", 0.8 if in_actions else 0.75)

@@ -260,3 +260,32 @@ def test_only_the_police_and_crime_panel_is_a_panel_meeting() -> None:
         "meeting"]["kind"] is None
     assert extraction_json(extract("Police and Crime Panel\nHeld on 2 March 2027\n"))[
         "meeting"]["kind"] == "panel"
+
+
+def test_an_action_in_brackets_inside_a_sentence() -> None:
+    [found] = actions("5.2 The DCC set out the plan (ACTION: DCC to report the figures to the "
+                      "October meeting).")
+    assert found["owners"] == ["DCC"] and found["due"]["month"] == "2027-10"
+
+
+def test_numbered_action_points_are_a_list_not_agenda_items() -> None:
+    found = actions("Item 5 – Performance\nThe PCC asked about burglary.\n\nAction points\n"
+                    "1. ACC – set out the improvements – Due: 30 September 2027\n"
+                    "2. Chief Executive – confirm the timetable – Due: next meeting\n")
+    assert [(a["owners"], a["agenda_item"], a["due"]["kind"]) for a in found] == [
+        (["ACC"], None, "date"), (["CEO"], None, "next_meeting")]
+    assert found[0]["text"] == "set out the improvements"
+
+
+def test_a_responsible_and_deadline_line_completes_the_action_above() -> None:
+    [found] = actions("2. Arrests\nAction: The ACC to share the review with the DPCC.\n"
+                      "Responsible: ACC   Deadline: 30/11/2027\n")
+    assert found["due"] == {"kind": "date", "date": "2027-11-30"}
+    assert found["source"].endswith("Deadline: 30/11/2027")
+
+
+def test_the_chair_asked_that_someone_do_something() -> None:
+    found = actions("2. Reviews\nThe Chair asked that the Chief Executive circulate the "
+                    "outcomes to members.\nThe PCC asked that the force's plan be shared.")
+    assert [(a["owners"], a["text"]) for a in found] == [
+        (["CEO"], "circulate the outcomes to members")]
