@@ -20,6 +20,8 @@ class Found:
 
 LABEL_RE = re.compile(
     r"^(?:(?:new|agreed)\s+)?actions?(?:\s+(?:arising|agreed|points?|required|raised))?"
+    # "Action 3:", "Action 12/27:", "Action A4 –": the log's own number for the action.
+    r"(?:\s+(?:no\.?\s*)?[A-Z]?\d[\w./-]{0,8})?"
     r"(?:\s*\([^)]{0,30}\))?\s*(?::|\s[-–—]\s|-\s|–)\s*(?P<rest>.*)$"
     r"|^actions?(?:\s+(?:arising|agreed|points?))?\s*$",
     re.IGNORECASE,
@@ -69,6 +71,10 @@ _NOT_COMMITMENTS = frozenset({"be", "have", "need", "want", "expect", "hope", "s
                               "take", "become", "get", "benefit"})
 # "DCC / ACC – write to the DPCC ..." in a list of actions.
 _DASH_RE = re.compile(r"^(?P<owner>[^–—:]{1,60}?)\s+[–—-]\s+(?P<rest>\S.+)$")
+_TRAILING_DASH_RE = re.compile(
+    r"^(?P<rest>\S.+?)\s+[–—-]\s+(?P<owner>[^–—]{2,60}?)(?:\s+[–—-]\s+(?P<due>[^–—]+))?$")
+_TRAILING_BRACKET_RE = re.compile(
+    r"^(?P<rest>\S.+?)\s*\((?P<owner>[^()]{2,60})\)(?P<due>)$")
 _FINITE_VERB_RE = re.compile(
     r"\b(?:is|are|was|were|has|have|had|need|needs|would|will|should|could|might|may|can|"
     r"said|asked|noted|felt|explained|confirmed|agreed|commented|welcomed|did|does|do)\b",
@@ -110,6 +116,13 @@ def read_sentence(sentence: str, *, in_actions: bool) -> Found | None:
     dashed = _DASH_RE.match(text) if in_actions else None
     if dashed and is_owner_phrase(dashed["owner"], strict=False):
         return Found(dashed["owner"], dashed["rest"], "owner-dash", 0.85)
+    trailing = (_TRAILING_DASH_RE.match(text) or _TRAILING_BRACKET_RE.match(text)) \
+        if in_actions else None
+    if trailing and is_owner_phrase(trailing["owner"], strict=True) and \
+            not is_owner_phrase(trailing["rest"], strict=False):
+        # "Share the briefing note with the PCC – CC" or "… (CC)": the owner comes last.
+        rest = trailing["rest"] + (f" by {trailing['due']}" if trailing["due"] else "")
+        return Found(trailing["owner"], rest, "owner-last", 0.8)
     inline = _INLINE_LABEL_RE.search(text)
     if inline:
         found = read_sentence(inline["rest"], in_actions=True)

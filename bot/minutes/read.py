@@ -135,7 +135,28 @@ def _read_text(name: str, data: bytes, *, markdown: bool) -> list[Block]:
                 blocks.append(_markdown_row(line))
                 continue
         blocks.append(Block(line, heading=heading))
-    return _number_tables(blocks)
+    return _number_tables(_tab_tables(blocks))
+
+
+def _tab_tables(blocks: list[Block]) -> list[Block]:
+    """A Word table pasted as text arrives as tab-separated lines: read it back as a table."""
+    from bot.minutes.tables import table_columns
+
+    out: list[Block] = []
+    width = 0
+    for block in blocks:
+        cells = tuple(cell.strip() for cell in block.text.split("\t"))
+        if block.table is None and "\t" in block.text and len(cells) >= 2:
+            if width and len(cells) >= width - 1:
+                out.append(Block(" | ".join(cells), cells=cells, table=-1))
+                continue
+            if table_columns(cells) is not None:
+                width = len(cells)
+                out.append(Block(" | ".join(cells), cells=cells, table=-1))
+                continue
+        width = 0
+        out.append(block)
+    return out
 
 
 def _markdown_row(line: str) -> Block:

@@ -289,3 +289,26 @@ def test_the_chair_asked_that_someone_do_something() -> None:
                     "outcomes to members.\nThe PCC asked that the force's plan be shared.")
     assert [(a["owners"], a["text"]) for a in found] == [
         (["CEO"], "circulate the outcomes to members")]
+
+
+def test_a_numbered_action_label() -> None:
+    found = actions("Action 3: DCC to review the rota.\nAction 12/27 – CC to write to the CPS.")
+    assert [a["owners"] for a in found] == [["DCC"], ["CC"]]
+
+
+def test_owner_last_in_a_list_of_actions() -> None:
+    found = actions("Actions agreed:\n- Share the briefing note with the PCC – CC\n"
+                    "- Circulate the estates report (CFO)\n"
+                    "- Review the rota – DCC – 31/03/2027\n")
+    assert [(a["owners"], a["text"]) for a in found] == [
+        (["CC"], "Share the briefing note with the PCC"),
+        (["CFO"], "Circulate the estates report"), (["DCC"], "Review the rota")]
+    assert found[2]["due"] == {"kind": "date", "date": "2027-03-31"}
+
+
+def test_a_word_table_pasted_as_tab_separated_text() -> None:
+    found = actions("2. Fleet\nRef\tAction\tOwner\tDue\n1\tReport the costs\tDCC\t31/03/2027\n"
+                    "2\tSurvey the depots\tHead of Estates\tnext meeting\n\nThe meeting closed.")
+    assert [(a["text"], a["owners"]) for a in found] == [
+        ("Report the costs", ["DCC"]), ("Survey the depots", ["Head of Estates"])]
+    assert found[1]["due"]["kind"] == "next_meeting"
