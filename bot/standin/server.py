@@ -195,6 +195,7 @@ class SlackStandIn:
         self._calls: list[Call] = []
         self._answered: set[str] = set()  # response_url keys that got a 200
         self._response_uses: dict[str, list[float]] = {}  # key -> times of accepted posts
+        self._expected: set[str] = set()  # refusals a test provokes on purpose
         self._faults: list[Fault] = []
         self._random_faults: tuple[float, tuple[str, ...], random.Random] | None = None
         self._limiter = RateLimiter()
@@ -353,9 +354,16 @@ class SlackStandIn:
             return list(self._calls)
 
     def refusals(self) -> list[Call]:
-        """Calls Slack would have refused as the caller's mistake (faults excluded)."""
+        """Calls Slack would have refused as the caller's mistake (faults excluded, and the
+        errors a test said it provokes on purpose with `expect_refusal`)."""
         with self._lock:
-            return [call for call in self._calls if call.refused]
+            return [call for call in self._calls
+                    if call.refused and call.response.get("error") not in self._expected]
+
+    def expect_refusal(self, *errors: str) -> None:
+        """Say a test provokes these errors on purpose (say, a scope left out of the grant)."""
+        with self._lock:
+            self._expected.update(errors)
 
     def calls_to(self, method: str) -> list[Call]:
         """Recorded calls to one method (use `response_url` for response_url posts)."""

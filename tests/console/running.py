@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+from bot.standin.server import CALLER_MISTAKES
 
 TIMEOUT_SECONDS = 60
 
@@ -28,7 +31,15 @@ def run_console(tmp_path: Path, script: str, *args: str,
         program = (f"import sys; sys.modules.update(dict.fromkeys({list(without)!r})); "
                    "from bot.cli import main; sys.exit(main())")
         command = [sys.executable, "-c", program, "console", *args]
-    return subprocess.run(
+    result = subprocess.run(
         command, input=script, text=True,
         encoding="utf-8", capture_output=True, cwd=tmp_path, env=env, timeout=TIMEOUT_SECONDS,
     )
+    # The console shows every call the stand-in refused; none may be the bot's mistake.
+    mistakes = [line for line in _REFUSED.findall(result.stdout)
+                if line[1] in CALLER_MISTAKES]
+    assert not mistakes, f"Slack would have refused: {mistakes}"
+    return result
+
+
+_REFUSED = re.compile(r"\[Slack refused ([\w./]+): (\w+)\]")

@@ -276,3 +276,13 @@ def test_only_existing_bot_messages_can_be_updated_or_deleted(standin: SlackStan
     assert api(standin, "chat.delete", channel=channel, ts=ts)["ok"] is True
     assert standin.messages_in("U0ALICE") == []
     assert error(standin, "chat.delete", channel=channel, ts=ts) == "message_not_found"
+
+
+def test_refusals_list_the_callers_mistakes_but_not_faults(standin: SlackStandIn) -> None:
+    standin.inject("chat.postMessage", "missing_scope")
+    api(standin, "chat.postMessage", channel="U0ALICE", text="hi")  # injected: not a mistake
+    api(standin, "users.info", user="U0ALICE", colour="red")  # a mistake
+    api(standin, "chat.postMessage", channel="C0PUBLIC", text="hi")  # not_in_channel: setup
+    assert [call.method for call in standin.refusals()] == ["users.info"]
+    standin.expect_refusal("invalid_arguments")
+    assert standin.refusals() == []

@@ -86,4 +86,6 @@ def assert_slack_refused_nothing(standin: SlackStandIn) -> None:
     """Fail if the bot sent anything Slack would refuse (injected faults aside)."""
     refused = [f"{call.method} {call.args!r:.300} -> {call.response}"
                for call in standin.refusals()]
-    assert not refused, "Slack would have refused:\n" + "\n".join(refused)
+    assert not refused, ("Slack would have refused:\n" + "\n".join(refused)
+                         + "\n(a test that provokes one on purpose says so with "
+                           "standin.expect_refusal(error))")
