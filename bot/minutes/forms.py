@@ -19,7 +19,8 @@ class Found:
 
 
 LABEL_RE = re.compile(
-    r"^(?:(?:new|agreed)\s+)?actions?(?:\s+(?:arising|agreed|points?|required|raised))?"
+    r"^(?:(?:(?:new|agreed)\s+)?actions?(?:\s+(?:arising|agreed|points?|required|raised))?"
+    r"|follow[- ]?ups?)"
     # "Action 3:", "Action 12/27:", "Action A4 –": the log's own number for the action.
     r"(?:\s+(?:no\.?\s*)?[A-Z]?\d[\w./-]{0,8})?"
     r"(?:\s*\([^)]{0,30}\))?\s*(?::|\s[-–—]\s|-\s|–)\s*(?P<rest>.*)$"

@@ -34,7 +34,8 @@ _KINDS = (
 )
 _TITLE_WORDS_RE = re.compile(r"\b(?:meeting|panel|minutes|notes|board|committee)\b", re.I)
 _NEXT_RE = re.compile(
-    r"^(?:\d{1,3}(?:\.\d{1,2})*\.?\s*)?(?:(?:date|confirmation|details|time)\s+(?:and\s+\w+\s+)?"
+    r"^(?:(?:agenda\s+)?(?:item|minute)\s+)?(?:\d{1,3}(?:[./]\d{1,3})*\.?\s*(?:[-–—:]\s*)?)?"
+    r"(?:(?:date|confirmation|details|time)\s+(?:and\s+\w+\s+)?"
     r"of\s+(?:the\s+)?)?next\s+meeting\b"
     r"|^the next (?:[\w-]+ ){0,4}meeting (?:will|is|shall)\b",
     re.IGNORECASE,

@@ -312,3 +312,14 @@ def test_a_word_table_pasted_as_tab_separated_text() -> None:
     assert [(a["text"], a["owners"]) for a in found] == [
         ("Report the costs", ["DCC"]), ("Survey the depots", ["Head of Estates"])]
     assert found[1]["due"]["kind"] == "next_meeting"
+
+
+def test_a_follow_up_label_and_a_next_meeting_under_a_minute_number() -> None:
+    result = extraction_json(extract(
+        HEADER + "2. Questions\nFollow-up: CC to publish response times each quarter, starting "
+        "in April 2027.\nNo follow-up needed.\n27/27 DATE OF NEXT MEETING\n"
+        "16 March 2027 at 10:00.\n"))
+    [found] = result["actions"]
+    assert found["owners"] == ["CC"] and found["recurs"] == "quarterly"
+    assert found["first_due"] == "2027-04"
+    assert result["next_meeting"]["date"] == "2027-03-16"
