@@ -198,3 +198,21 @@ def test_printer_numbers_buttons_in_ephemeral_messages_too() -> None:
     assert out.lines == ["[only @sam, in #opcc-team]", "    [3] Next"]
     assert out.buttons[0].number == 3
     assert out.buttons[0].container["channel"]["id"] == "C0TEAM"
+
+
+def test_printer_shows_a_shared_file_and_hides_the_upload_steps() -> None:
+    out = render_calls([
+        _call("files.getUploadURLExternal", {"filename": "log.docx", "length": "38000"},
+              {"upload_url": "http://x/upload/v1/t", "file_id": "F1"}),
+        _call("upload_url", {"bytes": 38000}),
+        _call("files.completeUploadExternal",
+              {"files": [{"id": "F1", "title": "Action log"}], "channel_id": "DUSEC",
+               "initial_comment": "Action log as at 16/11/2026: open actions, 1 action."},
+              {"files": [{"id": "F1", "name": "log.docx", "title": "Action log",
+                          "size": 38000}]}),
+    ])
+    assert out.lines == [
+        "[file in DM to @sam]",
+        "  Action log as at 16/11/2026: open actions, 1 action.",
+        "  📎 log.docx (37 KB): Action log",
+    ]
