@@ -72,6 +72,13 @@ _NOT_COMMITMENTS = frozenset({"be", "have", "need", "want", "expect", "hope", "s
                               "take", "become", "get", "benefit"})
 # "DCC / ACC – write to the DPCC ..." in a list of actions.
 _DASH_RE = re.compile(r"^(?P<owner>[^–—:]{1,60}?)\s+[–—-]\s+(?P<rest>\S.+)$")
+# "CC: write to the IOPC …" in a list of actions.
+_COLON_RE = re.compile(r"^(?P<owner>[^:]{2,60}):\s+(?P<rest>[a-z]\S*\s.+)$")
+_PERSON_RE = re.compile(r"[A-Z][a-z]+(?:\s+[A-Z][a-z'-]+){1,2}")
+_REQUESTED_FROM_RE = re.compile(
+    r"^.{0,80}?\b(?:requested|asked\s+for|required|sought)\s+(?P<what>(?:a|an|the)\s+.+?)\s+"
+    r"from\s+(?P<owner>(?:the\s+)?[A-Z][^,;]{1,60}?)"
+    r"(?P<tail>\s+(?:by|before|at|for|to|within)\s+.+)?$")
 _TRAILING_DASH_RE = re.compile(
     r"^(?P<rest>\S.+?)\s+[–—-]\s+(?P<owner>[^–—]{2,60}?)(?:\s+[–—-]\s+(?P<due>[^–—]+))?$")
 _TRAILING_BRACKET_RE = re.compile(
@@ -114,6 +121,15 @@ def read_sentence(sentence: str, *, in_actions: bool) -> Found | None:
         split = _split_owner(agreed["clause"], _CONNECTIVES_AGREED, strict=True)
         if split:
             return Found(split[0], split[1], "agreed-that", 0.85)
+    colon = _COLON_RE.match(text) if in_actions else None
+    if colon and colon["rest"].split()[0].lower() not in _NOT_A_VERB and (
+            is_owner_phrase(colon["owner"], strict=True) or _PERSON_RE.fullmatch(colon["owner"])):
+        return Found(colon["owner"], colon["rest"], "owner-colon", 0.85)
+    requested = _REQUESTED_FROM_RE.match(text)
+    if requested and is_owner_phrase(requested["owner"], strict=True):
+        # "The PCC requested a report on X from the ACC by the next meeting."
+        return Found(requested["owner"], requested["what"] + (requested["tail"] or ""),
+                     "requested-from", 0.7)
     dashed = _DASH_RE.match(text) if in_actions else None
     if dashed and is_owner_phrase(dashed["owner"], strict=False):
         return Found(dashed["owner"], dashed["rest"], "owner-dash", 0.85)

@@ -323,3 +323,17 @@ def test_a_follow_up_label_and_a_next_meeting_under_a_minute_number() -> None:
     assert found["owners"] == ["CC"] and found["recurs"] == "quarterly"
     assert found["first_due"] == "2027-04"
     assert result["next_meeting"]["date"] == "2027-03-16"
+
+
+def test_owner_colon_lines_in_a_list_of_actions() -> None:
+    found = actions("3. Custody\nActions:\nCC: write to the IOPC about the timescale.\n"
+                    "Jane Smith: circulate the review by 30/04/2027.\nUpdate: the report was sent.")
+    assert [(a["owners"], a["text"]) for a in found] == [
+        (["CC"], "write to the IOPC about the timescale"),
+        (["Jane Smith"], "circulate the review")]
+
+
+def test_a_report_requested_from_a_role() -> None:
+    [found] = actions("2. CSE\nThe PCC requested a report on abduction notices from the ACC by "
+                      "the next meeting.\nThe PCC requested an update.")
+    assert found["owners"] == ["ACC"] and found["due"]["kind"] == "next_meeting"
