@@ -36,11 +36,25 @@ class Line:
 
 
 def to_lines(blocks: list[Block]) -> list[Line]:
-    """Clean lines in reading order, with hard-wrapped lines joined back into paragraphs."""
+    """Clean lines in reading order, with hard-wrapped lines joined back into paragraphs.
+
+    Only action tables stay tables. Minutes often lay the whole agenda out in a table
+    (number | discussion | action); such a table's cells are read as the text they hold.
+    """
+    from bot.minutes.tables import table_columns
+
+    action_tables: dict[int, bool] = {}
     raw: list[Line] = []
     for block in blocks:
         if block.is_row:
-            raw.append(Line(block.text, 0, block.cells, block.table, block.heading))
+            assert block.table is not None
+            if block.table not in action_tables:
+                action_tables[block.table] = table_columns(block.cells) is not None
+            if action_tables[block.table]:
+                raw.append(Line(block.text, 0, block.cells, block.table, block.heading))
+                continue
+            for cell in block.cells:
+                raw.extend(Line(piece, 0) for piece in _pieces(cell) if piece)
             continue
         for piece in _pieces(block.text):
             raw.append(Line(piece, 0, heading=block.heading))

@@ -337,3 +337,32 @@ def test_a_report_requested_from_a_role() -> None:
     [found] = actions("2. CSE\nThe PCC requested a report on abduction notices from the ACC by "
                       "the next meeting.\nThe PCC requested an update.")
     assert found["owners"] == ["ACC"] and found["due"]["kind"] == "next_meeting"
+
+
+def test_an_agenda_laid_out_in_a_word_table_is_read_as_text() -> None:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Monthly Assurance Meeting October 2020 – Meeting Notes")
+    document.add_paragraph("Date: Wednesday 28th October, 10 am")
+    table = document.add_table(rows=0, cols=3)
+    for number, content, action in [
+        ("1.", "Outstanding Matters / Matters arising", "ACTION"),
+        ("", "N/A", ""),
+        ("2.3", "Utilisation of PCC funding.\nThe CC set out the position.\n"
+         "ACTION: DCC and the PCC's CEO to discuss commissioning.", "DCC / CEO"),
+        ("5.", "Confirmation of next meeting type / date / time / venue:\n"
+         "Thematic on Covid-19\nThursday 26th November 2020", ""),
+    ]:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = number, content, action
+    out = io.BytesIO()
+    document.save(out)
+    result = extraction_json(extract_actions(read_minutes("notes.docx", out.getvalue()),
+                                             today=TODAY))
+    [found] = result["actions"]
+    assert found["owners"] == ["DCC", "CEO"] and found["agenda_item"] == "2.3"
+    assert result["meeting"]["date"] == "2020-10-28"
+    assert result["next_meeting"]["date"] == "2020-11-26"
