@@ -18,6 +18,8 @@ _STARTER_RE = re.compile(
     r"(?:actions?|resolved|agreed|minute|item)\b)",
     re.IGNORECASE,
 )
+_PAGE_RE = re.compile(r"(?:page\s+)?\d{1,3}\s+of\s+\d{1,3}|page\s+\d{1,3}|-\s*\d{1,3}\s*-",
+                      re.IGNORECASE)
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "No.", "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Cllr.",
                   "approx.", "vs.", "cf.")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9])")
@@ -58,11 +60,33 @@ def to_lines(blocks: list[Block]) -> list[Line]:
             continue
         for piece in _pieces(block.text):
             raw.append(Line(piece, 0, heading=block.heading))
-    joined = _join_wrapped(raw)
+    joined = _join_wrapped(_without_page_furniture(raw))
     return [
         Line(line.text, index, line.cells, line.table, line.heading, line.bullet)
         for index, line in enumerate(joined)
     ]
+
+
+def _without_page_furniture(lines: list[Line]) -> list[Line]:
+    """Drop what a PDF repeats on every page: "Page 3 of 12" and running headers or footers.
+
+    Left in, they land mid-sentence when wrapped lines are joined back together.
+    """
+    counts: dict[str, int] = {}
+    for line in lines:
+        if line.table is None:
+            counts[line.text.strip()] = counts.get(line.text.strip(), 0) + 1
+
+    def furniture(line: Line) -> bool:
+        text = line.text.strip()
+        if line.table is not None or not text:
+            return False
+        if _PAGE_RE.fullmatch(text):
+            return True
+        return counts[text] >= 3 and len(text.split()) >= 3 and len(text) <= 80 and \
+            not text.endswith((".", ":")) and _STARTER_RE.match(text) is None
+
+    return [line for line in lines if not furniture(line)]
 
 
 def _pieces(text: str) -> list[str]:

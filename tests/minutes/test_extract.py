@@ -366,3 +366,13 @@ def test_an_agenda_laid_out_in_a_word_table_is_read_as_text() -> None:
     assert found["owners"] == ["DCC", "CEO"] and found["agenda_item"] == "2.3"
     assert result["meeting"]["date"] == "2020-10-28"
     assert result["next_meeting"]["date"] == "2020-11-26"
+
+
+def test_page_headers_and_numbers_from_a_pdf_do_not_break_a_sentence() -> None:
+    wrapped = ("2.1 Calls\n" + "The PCC asked about the call handling figures for the county "
+               "and the\nNot Protectively Marked\nPage 1 of 3\nnew telephony system in the "
+               "control room.\n") * 3
+    text = wrapped + "ACTION: ACC to provide the PCC with the figures for\nNot Protectively " \
+        "Marked\nPage 3 of 3\nthe control room by 26/02/2027.\n"
+    [found] = actions(text)
+    assert found["text"] == "provide the PCC with the figures for the control room"
