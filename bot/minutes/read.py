@@ -204,12 +204,18 @@ def _read_docx(name: str, data: bytes) -> list[Block]:
             f"{name} looks damaged or is not a Word document ({type(exc).__name__}). Open it "
             "in Word, save it again as .docx and try again."
         ) from None
+    from bot.minutes.word_numbering import WordNumbering
+
+    numbering = WordNumbering(document)
     blocks: list[Block] = []
     tables = 0
     # Body order matters: an action table belongs to the agenda item above it.
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
-            blocks.append(Block(item.text, heading=_is_heading_style(item)))
+            text = item.text
+            if text.strip():
+                text = numbering.prefix(item) + text
+            blocks.append(Block(text, heading=_is_heading_style(item)))
         elif isinstance(item, Table):
             tables += 1
             for row in item.rows:

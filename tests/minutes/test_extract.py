@@ -376,3 +376,22 @@ def test_page_headers_and_numbers_from_a_pdf_do_not_break_a_sentence() -> None:
         "Marked\nPage 3 of 3\nthe control room by 26/02/2027.\n"
     [found] = actions(text)
     assert found["text"] == "provide the PCC with the figures for the control room"
+
+
+def test_word_numbered_items_end_the_matters_arising() -> None:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Monthly Assurance Meeting")
+    document.add_paragraph("Date: 26 January 2027")
+    document.add_paragraph("Matters arising", style="List Number")
+    document.add_paragraph("DCC to review the vacancies. Complete.")
+    document.add_paragraph("Performance", style="List Number")
+    document.add_paragraph("ACTION: ACC to share the audit.")
+    out = io.BytesIO()
+    document.save(out)
+    result = extraction_json(extract_actions(read_minutes("m.docx", out.getvalue()), today=TODAY))
+    assert [(a["text"], a["agenda_item"]) for a in result["actions"]] == [("share the audit", "2")]
+    assert result["brought_forward"] == ["DCC to review the vacancies."]

@@ -138,3 +138,14 @@ def test_a_missing_file_is_explained(tmp_path: Path) -> None:
     with pytest.raises(MinutesReadError) as caught:
         read_minutes_file(tmp_path / "nowhere.txt")
     assert "couldn't open nowhere.txt" in caught.value.message
+
+
+def test_word_list_numbers_and_bullets_are_put_back_in_front_of_the_text() -> None:
+    def build(document) -> None:
+        document.add_paragraph("Matters arising", style="List Number")
+        document.add_paragraph("Earlier action", style="List Bullet")
+        document.add_paragraph("Performance", style="List Number")
+
+    blocks = read_minutes("minutes.docx", _docx_bytes(build))
+    assert [block.text for block in blocks] == ["1. Matters arising", "• Earlier action",
+                                                "2. Performance"]
