@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -13,9 +14,19 @@ from bot.directory import SlackDirectory
 from bot.papers.formats import PARTS, Paper, PaperFormat, write
 from bot.papers.gather import read_log
 from bot.parsing import commands as c
+from bot.parsing.due import non_working_day_note, understood
+from bot.parsing.owners import (
+    KnownRole,
+    OwnerPhrase,
+    UnknownOwner,
+    WrittenOwner,
+    parse_owners,
+    resolve_owner_phrase,
+)
 from bot.render import actions as render
 from bot.render import meetings as render_meetings
 from bot.render import reminders as render_reminders
+from bot.render import roles as render_roles
 from bot.render.common import Reply, context, section
 from bot.render.help import render_help
 from bot.render.words import due_words
@@ -23,12 +34,12 @@ from reminders import planner
 from reminders.calendar import is_working_day
 from reminders.messages import MoreTimeRequest
 from storage.db import read_transaction, transaction
-from storage.due import DueSpec
-from storage.errors import NotFound, PermissionDenied
+from storage.due import DueOnDate, DueSpec
+from storage.errors import InvalidChange, NotFound, PermissionDenied
 from storage.models import ActionStatus, Meeting, WorkspaceSettings
-from storage.owners import OwnerRef, UserOwner
+from storage.owners import OwnerRef, RoleOwner, UserOwner
 from storage.services import actions, listing, meetings, people, roles, workspace
-from storage.services.due import NO_NEXT_MEETING, resolve_due
+from storage.services.due import NO_NEXT_MEETING, ResolvedDue, resolve_due
 from storage.services.people import Actor
 from storage.views import action_view, meeting_view
 
@@ -66,6 +77,14 @@ class RecordFromForm:
 
 # From the "Need more time" form or `/actions more-time`: a new date and a reason.
 RequestMoreTime = c.RequestMoreTime
+
+
+@dataclass(frozen=True)
+class CreateRolesThenAdd:
+    """From the button under an unknown owner: create these roles, then run the `add`."""
+
+    titles: tuple[str, ...]
+    add: str  # the text after `add`, as first typed
 
 
 @dataclass
@@ -163,6 +182,71 @@ def _people_affected(session: Session, request: Request, action: Any) -> set[str
     return {o.user_id for o in view.owners if o.user_id} | {request.user_id}
 
 
+def _known_roles(session: Session, request: Request) -> list[KnownRole]:
+    return [KnownRole(r.code, r.title) for r in roles.list_roles(session, team_id=request.team_id)]
+
+
+def _resolve_owners(
+    session: Session, request: Request, owners: Sequence[WrittenOwner], written: str | None
+) -> tuple[tuple[OwnerRef, ...], list[UnknownOwner]]:
+    """Owners as typed, matched to the workspace's roles; and those that match none."""
+    known = _known_roles(session, request)
+    if written:
+        # Read again with the workspace's titles, so "Police and Crime Panel" stays whole.
+        owners = parse_owners(written, known)
+    codes = {role.code for role in known}
+    found: list[OwnerRef] = []
+    unknown: list[UnknownOwner] = []
+    for owner in owners:
+        if isinstance(owner, UserOwner) or (
+            isinstance(owner, RoleOwner) and owner.code in codes
+        ):
+            found.append(owner)
+            continue
+        text = owner.text if isinstance(owner, OwnerPhrase) else owner.code
+        match = resolve_owner_phrase(text, known)
+        if isinstance(match, RoleOwner) and match.code in codes:
+            found.append(match)
+        elif isinstance(match, UnknownOwner):
+            unknown.append(match)
+        else:
+            # A built-in name whose role this workspace no longer has.
+            unknown.append(UnknownOwner(text))
+    return tuple(dict.fromkeys(found)), list(dict.fromkeys(unknown))
+
+
+def _unknown_owners_reply(
+    session: Session, request: Request, unknown: list[UnknownOwner], source: str | None
+) -> Outcome:
+    """Nothing is recorded; the reply offers to create the roles and record the action."""
+    can_create = people.is_secretariat(
+        session, team_id=request.team_id, actor=actor_for(session, request)
+    )
+    retry = None
+    if source is not None:
+        retry = json.dumps({"roles": [o.written for o in unknown], "add": source})
+    reply = render_roles.render_unknown_owners(unknown, retry=retry, can_create=can_create)
+    return Outcome(reply)
+
+
+def _role_code(session: Session, request: Request, written: str) -> str:
+    """The code of the role a command names by code or title; NotFound if there is none."""
+    known = _known_roles(session, request)
+    codes = {role.code for role in known}
+    if written.upper() in codes:
+        return written.upper()
+    match = resolve_owner_phrase(written, known)
+    if isinstance(match, RoleOwner) and match.code in codes:
+        return match.code
+    hint = ""
+    if isinstance(match, UnknownOwner) and match.nearest is not None:
+        hint = f" Did you mean {match.nearest.title or match.nearest.code}?"
+    raise NotFound(
+        f"I don't know the role “{written}”.{hint} See `/actions roles`, or create it with "
+        f"`/actions role new {written}`."
+    )
+
+
 # -- handlers ---------------------------------------------------------------------------
 
 
@@ -171,6 +255,11 @@ def _help(command: c.Help, request: Request, session: Session) -> Outcome:
 
 
 def _add(command: c.AddAction | RecordFromForm, request: Request, session: Session) -> Outcome:
+    owners, unknown = _resolve_owners(
+        session, request, command.owners, getattr(command, "owners_written", None)
+    )
+    if unknown:
+        return _unknown_owners_reply(session, request, unknown, getattr(command, "source", None))
     zone = request.deps.timezone
     due = resolve_due(session, team_id=request.team_id, spec=command.due, now=request.now,
                       zone=zone)
@@ -178,7 +267,7 @@ def _add(command: c.AddAction | RecordFromForm, request: Request, session: Sessi
         session,
         team_id=request.team_id,
         actor=actor_for(session, request),
-        owners=command.owners,
+        owners=owners,
         text=command.text,
         due=due,
         agenda_item=command.agenda_item,
@@ -187,7 +276,48 @@ def _add(command: c.AddAction | RecordFromForm, request: Request, session: Sessi
         recurrence=getattr(command, "recurrence", None),
     )
     reply = render.render_recorded(_view(session, request, action))
+    _add_due_notes(reply, command.due, due)
     return Outcome(reply, _people_affected(session, request, action))
+
+
+def _add_due_notes(reply: Reply, spec: DueSpec | None, due: ResolvedDue) -> None:
+    """Say how a due phrase was read, and when a date falls on a weekend or bank holiday."""
+    notes = [due.note] if due.note else []
+    if spec is not None and not due.note:
+        reading = understood(spec)
+        if reading:
+            notes.append(reading)
+    if isinstance(spec, DueOnDate):
+        weekend = non_working_day_note(due.on)
+        if weekend:
+            notes.append(weekend)
+    for note in notes:
+        reply.blocks.append(context(note))
+        reply.text += "\n" + note
+
+
+def _create_roles_and_add(
+    command: CreateRolesThenAdd, request: Request, session: Session
+) -> Outcome:
+    """The button under an unknown owner: create each role, then record the action."""
+    actor = actor_for(session, request)
+    known = _known_roles(session, request)
+    for title in command.titles:
+        if isinstance(resolve_owner_phrase(title, known), RoleOwner):
+            continue  # created meanwhile (the button pressed twice): use it
+        role = roles.create_role(
+            session, team_id=request.team_id, actor=actor, title=title, code=None,
+            external=False, contact=None, is_person=False, now=request.now,
+        )
+        known.append(KnownRole(role.code, role.title))
+    today = request.now.astimezone(request.deps.timezone).date()
+    try:
+        add = c.parse_command(f"add {command.add}", today)
+    except c.CommandError as error:
+        raise InvalidChange(f"The roles were created, but: {error.message}") from None
+    if not isinstance(add, c.AddAction):
+        raise InvalidChange("The roles were created; send the action again to record it.")
+    return _add(add, request, session)
 
 
 def _source_meeting(
@@ -306,8 +436,11 @@ def _revise_due(command: c.ReviseDue, request: Request, session: Session) -> Out
 def _assign(command: c.AssignAction, request: Request, session: Session) -> Outcome:
     action = actions.get_action(session, team_id=request.team_id, ref=command.ref)
     before = _people_affected(session, request, action)
+    owners, unknown = _resolve_owners(session, request, command.owners, command.owners_written)
+    if unknown:
+        return _unknown_owners_reply(session, request, unknown, None)
     actions.reassign(session, team_id=request.team_id, actor=actor_for(session, request),
-                     action=action, owners=command.owners, now=request.now)
+                     action=action, owners=owners, now=request.now)
     outcome = _changed(session, request, action, f"{_ref(action)} reassigned.")
     outcome.changed_for |= before
     return outcome
@@ -322,6 +455,12 @@ def _show(command: c.ShowAction, request: Request, session: Session) -> Outcome:
 
 def _list(command: c.ListActions, request: Request, session: Session) -> Outcome:
     zone = request.deps.timezone
+    if isinstance(command.filter, listing.ByOwner) and isinstance(
+        command.filter.owner, OwnerPhrase
+    ):
+        # A role named by its title ("list Director of Business Services").
+        code = _role_code(session, request, command.filter.owner.text)
+        command = c.ListActions(listing.ByOwner(RoleOwner(code)), command.page)
     page = listing.list_actions(
         session, team_id=request.team_id, which=command.filter, user_id=request.user_id,
         now=request.now, zone=zone, page=command.page,
@@ -442,17 +581,57 @@ def _list_meetings(command: c.MeetingList, request: Request, session: Session) -
 
 def _set_role(command: c.SetRole, request: Request, session: Session) -> Outcome:
     workspace.get_settings(session, team_id=request.team_id, now=request.now)
+    code = _role_to_hold(session, request, command)
     role, previous = roles.set_role_holder(
-        session, team_id=request.team_id, actor=actor_for(session, request), code=command.code,
+        session, team_id=request.team_id, actor=actor_for(session, request), code=code,
         user_id=command.user_id, now=request.now,
     )
     changed = {u for u in (previous, command.user_id) if u}
-    return Outcome(render_meetings.render_role_set(role.code, command.user_id, previous), changed)
+    return Outcome(render_roles.render_role_set(role, command.user_id, previous), changed)
+
+
+def _role_to_hold(session: Session, request: Request, command: c.SetRole) -> str:
+    """The role a `role … @person` names: known by code or title, or a new bare code."""
+    known = _known_roles(session, request)
+    if command.code in {role.code for role in known}:
+        return command.code
+    written = command.written or command.code
+    match = resolve_owner_phrase(written, known)
+    if isinstance(match, RoleOwner) and match.code in {role.code for role in known}:
+        return match.code
+    if command.code.isupper() and " " not in command.code:
+        return command.code  # `role XYZ @person` creates the code, as it always has
+    return _role_code(session, request, written)
 
 
 def _list_roles(command: c.ListRoles, request: Request, session: Session) -> Outcome:
     workspace.get_settings(session, team_id=request.team_id, now=request.now)
-    return Outcome(render_meetings.render_roles(roles.list_roles(session, team_id=request.team_id)))
+    return Outcome(render_roles.render_roles(roles.list_roles(session, team_id=request.team_id)))
+
+
+def _create_role(command: c.CreateRole, request: Request, session: Session) -> Outcome:
+    workspace.get_settings(session, team_id=request.team_id, now=request.now)
+    match = resolve_owner_phrase(command.title, _known_roles(session, request))
+    if isinstance(match, RoleOwner):
+        raise InvalidChange(
+            f"“{command.title}” is already the role {match.code}. See `/actions roles`."
+        )
+    role = roles.create_role(
+        session, team_id=request.team_id, actor=actor_for(session, request),
+        title=command.title, code=command.code, external=command.external,
+        contact=command.contact, is_person=command.is_person, now=request.now,
+    )
+    return Outcome(render_roles.render_role_created(role))
+
+
+def _mark_external(command: c.MarkExternal, request: Request, session: Session) -> Outcome:
+    workspace.get_settings(session, team_id=request.team_id, now=request.now)
+    role = roles.set_external(
+        session, team_id=request.team_id, actor=actor_for(session, request),
+        code=_role_code(session, request, command.written or command.code),
+        external=command.external, contact=command.contact, now=request.now,
+    )
+    return Outcome(render_roles.render_role_external(role))
 
 
 def _add_secretariat(command: c.AddSecretariat, request: Request, session: Session) -> Outcome:
@@ -577,6 +756,9 @@ HANDLERS: dict[type, Callable[..., Outcome]] = {
     c.MoveMeeting: _move_meeting,
     c.CancelMeeting: _cancel_meeting,
     c.SetRole: _set_role,
+    c.CreateRole: _create_role,
+    c.MarkExternal: _mark_external,
+    CreateRolesThenAdd: _create_roles_and_add,
     c.ListRoles: _list_roles,
     c.AddSecretariat: _add_secretariat,
     c.SetSecretariatGroup: _secretariat_group,

@@ -15,6 +15,7 @@ class ActionId(StrEnum):
     LIST_PAGE = "list_page"
     IMPORT_PAGE = "import_page"
     IMPORT_FILE = "import_file"
+    CREATE_ROLES_AND_ADD = "create_roles_and_add"
 
 
 class CallbackId(StrEnum):

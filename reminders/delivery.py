@@ -248,13 +248,13 @@ class Deliverer:
     def _deliver_unreachable(
         self, team_id: str, item: Planned, planned: Sequence[Planned], report: RoundReport
     ) -> None:
-        meeting, vacancies = item.message  # type: ignore[misc]
+        meeting, vacancies, to_chase = item.message  # type: ignore[misc]
         lead = item.key.split(":")[2]
         failed = self._failed_reminders(team_id, meeting, lead, planned)
         everyone = tuple(vacancies) + failed
-        if not everyone:
+        if not everyone and not to_chase:
             return  # nothing to report; a later round will look again
-        message = UnreachableReport(meeting, everyone)
+        message = UnreachableReport(meeting, everyone, tuple(to_chase))
         self._deliver_one(team_id, Planned(item.key, "unreachable", item.recipient, message),
                           report)
 

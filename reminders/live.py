@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, DateTime, and_, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from storage.models import Action, ActionOwner, ActionStatus, Meeting
-from storage.views import ActionView, MeetingView, OwnerView
+from storage.views import ActionView, MeetingView, OwnerView, owner_view
 
 LIVE = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE)
 _STATUS = {status.value: status for status in ActionStatus}  # a dict beats Enum(value)
@@ -137,8 +137,7 @@ def _owners(
         for _, user_id, role in group:
             view = resolved.get((user_id, role))
             if view is None:
-                view = resolved[(user_id, role)] = OwnerView(
-                    role=role, user_id=holders.get(role) if role else user_id)
+                view = resolved[(user_id, role)] = owner_view(role, user_id, holders)
             views.append(view)
         grouped[action_id] = tuple(views)
     return grouped

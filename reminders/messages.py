@@ -39,10 +39,12 @@ class Unreachable:
 
 @dataclass(frozen=True)
 class UnreachableReport:
-    """Told to the secretariat: owners nobody could remind before the meeting."""
+    """Told to the secretariat: owners nobody could remind, and those outside Slack to chase."""
 
     meeting: MeetingView
     unreachable: tuple[Unreachable, ...]
+    # External owners (force officers, the Panel): no one to message, the secretariat chases.
+    to_chase: tuple[Unreachable, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from storage.services import meetings, people, roles
 from storage.views import ActionView, MeetingView, OwnerView, meeting_view
 
 UNFINISHED = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+CHASE_REASON = "outside Slack: to chase"
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,7 @@ def _owner_reminders(
 ) -> list[Planned]:
     by_person: dict[str, list[ActionView]] = defaultdict(list)
     vacant: dict[str, list[ActionView]] = defaultdict(list)
+    to_chase: dict[OwnerView, list[ActionView]] = defaultdict(list)  # owners outside Slack
     due = due_by_meeting(meeting, zone)
     for action in live:
         if action.status not in UNFINISHED or not due(action):
@@ -305,7 +307,9 @@ def _owner_reminders(
         for person in {o.user_id for o in action.owners if o.user_id}:
             by_person[person].append(action)
         for owner in action.owners:
-            if owner.user_id is None and owner.role:
+            if owner.external and owner.role:
+                to_chase[owner].append(action)
+            elif owner.user_id is None and owner.role:
                 vacant[owner.role].append(action)
     overdue = overdue_at(at, zone)
     planned = [
@@ -323,9 +327,13 @@ def _owner_reminders(
         Unreachable(OwnerView(role=code, user_id=None), "the role has no holder", tuple(acts))
         for code, acts in sorted(vacant.items())
     )
+    chase = tuple(
+        Unreachable(owner, CHASE_REASON, tuple(acts))
+        for owner, acts in sorted(to_chase.items(), key=lambda item: item[0].role or "")
+    )
     planned += [
         Planned(key=f"unreachable:{meeting.id}:{lead}:{member}", kind="unreachable",
-                recipient=member, message=(meeting, unreachable))
+                recipient=member, message=(meeting, unreachable, chase))
         for member in secretariat
     ]
     return planned

@@ -22,6 +22,37 @@ class MeetingView:
 class OwnerView:
     role: str | None  # the role code, when owned through a role
     user_id: str | None  # the person directly, or the role's current holder (None: vacant)
+    title: str | None = None  # the role's title as the minutes wrote it, if it has one
+    external: bool = False  # outside Slack: the secretariat chases them
+    contact: str | None = None  # how to reach an external owner
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    """What a view shows about a role besides its holder."""
+
+    title: str | None = None
+    external: bool = False
+    contact: str | None = None
+
+
+class RoleHolders(dict[str, str | None]):
+    """Each role code's current holder (None: vacant), with each role's title and flags."""
+
+    def __init__(self, holders: dict[str, str | None], info: dict[str, RoleInfo]) -> None:
+        super().__init__(holders)
+        self.info = info
+
+
+def owner_view(role: str | None, user_id: str | None, holders: dict[str, str | None]) -> OwnerView:
+    """An owner as shown: a person, or a role with its holder, title and external flag."""
+    if role is None:
+        return OwnerView(role=None, user_id=user_id)
+    info = holders.info.get(role) if isinstance(holders, RoleHolders) else None
+    if info is None:
+        return OwnerView(role=role, user_id=holders.get(role))
+    return OwnerView(role=role, user_id=holders.get(role), title=info.title,
+                     external=info.external, contact=info.contact)
 
 
 @dataclass(frozen=True)
@@ -72,11 +103,7 @@ def action_view(action: Action, holders: dict[str, str | None], zone: ZoneInfo) 
         text=action.text,
         agenda_item=action.agenda_item,
         status=ActionStatus(action.status),
-        owners=tuple(
-            OwnerView(role=o.role_code, user_id=holders.get(o.role_code) if o.role_code
-                      else o.user_id)
-            for o in action.owners
-        ),
+        owners=tuple(owner_view(o.role_code, o.user_id, holders) for o in action.owners),
         due_day=due_day,
         due_meeting=meeting_view(action.due_meeting),
         original_due_day=original if _revised(action) else None,

@@ -1,7 +1,8 @@
-"""Buttons on the Home tab and in reminders: add update, mark in progress, mark complete."""
+"""Buttons on the Home tab, in reminders and replies: update, progress, complete, create role."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +72,16 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
             return
         change(body, client, c.DoneAction(ref=ref))
 
+    @app.action(ActionId.CREATE_ROLES_AND_ADD)
+    def on_create_roles(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                        client: WebClient) -> None:
+        ack()
+        command = _create_roles_command(action.get("value", ""))
+        if command is None:
+            client.chat_postMessage(channel=body["user"]["id"], text=STALE_BUTTON)
+            return
+        change(body, client, command)
+
     @app.action(ActionId.NEED_MORE_TIME)
     def on_need_more_time(ack: Ack, body: dict[str, Any], action: dict[str, Any],
                           client: WebClient) -> None:
@@ -116,3 +127,24 @@ def _unknown(client: WebClient, body: dict[str, Any]) -> None:
         client.chat_postMessage(channel=body["user"]["id"], text=UNKNOWN_BUTTON)
     except (SlackApiError, OSError):
         log.warning("could not tell the person their button was not understood")
+
+
+STALE_BUTTON = (
+    ":warning: That button no longer works. Nothing was changed; send the `add` again."
+)
+
+
+def _create_roles_command(value: str) -> commands.CreateRolesThenAdd | None:
+    """The button's value: the titles to create and the `add` to run; None if malformed."""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    titles, add = data.get("roles"), data.get("add")
+    if not (isinstance(titles, list) and titles and isinstance(add, str) and add.strip()):
+        return None
+    if not all(isinstance(t, str) and t.strip() for t in titles):
+        return None
+    return commands.CreateRolesThenAdd(tuple(titles), add)

@@ -38,25 +38,26 @@ from bot.parsing.commands import (
     UpdateAction,
     parse_command,
 )
-from bot.parsing.dates import (
+from bot.parsing.dates import DueParseError, describe_date, parse_date
+from bot.parsing.due import describe_due, parse_due
+from bot.parsing.owners import (
+    KnownRole,
+    OwnerParseError,
+    OwnerPhrase,
+    UnknownOwner,
+    parse_owner,
+    parse_owners,
+    resolve_owner_phrase,
+)
+from storage.due import (
     DueAtMeetingInMonth,
     DueAtMeetingOn,
     DueAtNextMeeting,
     DueOnDate,
-    DueParseError,
     DueSpec,
-    describe_date,
-    parse_date,
-    parse_due,
+    NoDueDate,
 )
-from bot.parsing.owners import (
-    OwnerParseError,
-    OwnerRef,
-    RoleOwner,
-    UserOwner,
-    parse_owner,
-    parse_owners,
-)
+from storage.owners import OwnerRef, RoleOwner, UserOwner
 
 __all__ = [
     "HELP_TEXT",
@@ -105,6 +106,12 @@ __all__ = [
     "UpdateAction",
     "UserOwner",
     "describe_date",
+    "describe_due",
+    "KnownRole",
+    "NoDueDate",
+    "OwnerPhrase",
+    "UnknownOwner",
+    "resolve_owner_phrase",
     "parse_command",
     "parse_date",
     "parse_due",

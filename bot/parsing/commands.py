@@ -2,30 +2,30 @@
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
 
+from bot.parsing.agenda import AgendaReferenceError, take_agenda_reference
 from bot.parsing.dates import (
     DueParseError,
-    DueSpec,
     looks_like_date,
     parse_date,
-    parse_due,
     parse_leading_date,
     quote,
 )
+from bot.parsing.due import is_vague, parse_due
 from bot.parsing.owners import (
     OWNER_HINT,
     OwnerParseError,
-    OwnerRef,
+    WrittenOwner,
     parse_owner,
     parse_owners,
     parse_role_code,
     parse_user_mention,
 )
 from bot.parsing.recurrence import take_recurrence
-from storage.due import Recurrence
+from storage.due import DueOnDate, DueSpec, NoDueDate, Recurrence
 from storage.models import MeetingKind
 from storage.services.listing import (
     LIST_WORDS,
@@ -85,7 +85,10 @@ USAGE: dict[str, str] = {
         "/actions meeting move <date> to <date> [time] · /actions meeting cancel <date> · "
         "/actions meeting list"
     ),
-    "role": "/actions role <code> @person (or none when the role is vacant)",
+    "role": (
+        "/actions role <role> @person (or none when vacant) · /actions role new <title> [(CODE)]"
+        " · /actions role new external <title> [contact: <note>] · /actions role external <role>"
+    ),
     "roles": "/actions roles",
     "summary": "/actions summary",
     "export": "/actions export [all | meeting 28/10/2026 | since 01/04/2027] [docx | xlsx | csv]",
@@ -150,11 +153,15 @@ class OpenImport:
 class AddAction:
     """Record an action; with no due date the service applies its default."""
 
-    owners: tuple[OwnerRef, ...]
+    owners: tuple[WrittenOwner, ...]
     text: str
     due: DueSpec | None = None
     agenda_item: str | None = None
     recurrence: Recurrence | None = None
+    # The owners as typed, read again against the workspace's roles ("Police and Crime Panel").
+    owners_written: str | None = field(default=None, compare=False)
+    # What followed `add`, so a reply can offer to run it again once a role exists.
+    source: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -251,7 +258,8 @@ class AssignAction:
     """Replace an action's owners."""
 
     ref: int
-    owners: tuple[OwnerRef, ...]
+    owners: tuple[WrittenOwner, ...]
+    owners_written: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -306,8 +314,30 @@ class MeetingList:
 class SetRole:
     """Say who holds a role, or that it is vacant (user_id None)."""
 
-    code: str
+    code: str  # a code, or a title as written when it is not a built-in name or code
     user_id: str | None
+    written: str | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class CreateRole:
+    """Create a role from the minutes: any title, an optional short code, maybe external."""
+
+    title: str
+    code: str | None = None
+    external: bool = False
+    contact: str | None = None
+    is_person: bool = False
+
+
+@dataclass(frozen=True)
+class MarkExternal:
+    """Mark a role as outside Slack (the secretariat chases it), or back inside."""
+
+    code: str  # a code, or a title as written
+    external: bool
+    contact: str | None = None
+    written: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -377,6 +407,8 @@ Command = (
     | SetNextMeeting
     | MeetingList
     | SetRole
+    | CreateRole
+    | MarkExternal
     | ListRoles
     | Summary
     | ExportLog
@@ -409,10 +441,6 @@ class _Invalid(ValueError):
 # Slack escapes these three characters in slash-command text; the rest arrives as typed.
 _ENTITY_RE = re.compile(r"&(amp|lt|gt);")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
-_ITEM_RE = re.compile(
-    r"\(\s*(?:agenda\s+)?item\s*[:#]?\s*(?P<item>[0-9]{1,3}(?:\.[0-9]{1,3}){0,3}[a-z]?)\s*\)",
-    re.IGNORECASE,
-)
 # Minute-takers paste lines such as "ACTION: DCC to ..." or "Actions arising: CC to ...".
 _ACTION_LABEL_RE = re.compile(r"\s*actions?(?:\s+arising)?\s*:\s*", re.IGNORECASE)
 _REF_RE = re.compile(r"#?(?:a-?)?(?P<number>[0-9]{1,10})[:,.]?", re.IGNORECASE)
@@ -577,60 +605,75 @@ def _add(args: str, today: date) -> Command:
         what, "action", "What is the action? Write it after `to`, for example `add DCC to review…`."
     )
     return AddAction(owners=owners, text=text, due=first or due, agenda_item=item,
-                     recurrence=recurrence)
+                     recurrence=recurrence, owners_written=body[: to.start()], source=args)
 
 
 def _take_agenda_item(text: str) -> tuple[str, str | None]:
-    """Remove an `(item 2.4)` from anywhere in the text and return its number."""
-    matches = list(_ITEM_RE.finditer(text))
-    if not matches:
-        return text, None
-    if len(matches) > 1:
-        raise _Invalid("Give one agenda item per action, like `(item 2.4)`.")
-    match = matches[0]
-    head, tail = text[: match.start()].rstrip(), text[match.end() :].strip()
-    if not tail:
-        return head, match["item"]
-    # "(item 2.4)." should leave "...metric." rather than "...metric ."
-    joiner = "" if tail[0] in ".,;:" else " "
-    return f"{head}{joiner}{tail}", match["item"]
+    """Remove an agenda reference (`(item 2.4)`, `- item 5.2`, `(minute 12/26)`) from the text."""
+    try:
+        rest, reference = take_agenda_reference(text)
+    except AgendaReferenceError as error:
+        raise _Invalid(error.message) from None
+    return rest, reference.text if reference else None
+
+
+# Words that may start a trailing due phrase ("... by July 2027", "... in six weeks").
+_DUE_LEADS = frozenset({"by", "before", "within", "in", "during", "until", "till"})
+# These start a due phrase only when it names a meeting ("... to the September meeting"),
+# or for "on", a plain date; "the figures for July" keeps its July.
+_MEETING_LEADS = frozenset({"for", "to", "at", "on"})
+# A due phrase with no lead word must not take the object of the words before it.
+_BINDING_WORDS = frozenset({
+    "for", "of", "the", "on", "to", "at", "from", "about", "in", "into", "with", "and", "or",
+    "after", "since", "a", "an", "this", "that", "its", "their", "his", "her",
+})
+_WORD_RE = re.compile(r"<[^<>]*>|\S+")
+_STRONG_START_RE = re.compile(r"w/?[cb]\b|w\.[cb]\.|q[1-4]\b|mid-", re.IGNORECASE)
 
 
 def _split_due(rest: str, today: date) -> tuple[str, DueSpec | None]:
-    """Split `<what> [by <when>]` (or `<what> in 2 weeks`) into the text and the due date."""
-    attempt: DueParseError | None = None
-    for by in reversed(_find_words(rest, "by")):
-        remainder = rest[by.end() :]
-        if len(remainder.split(None, _MAX_DUE_WORDS)) > _MAX_DUE_WORDS:
-            break
+    """Split `<what> <when>` into the text and the due date.
+
+    The longest trailing phrase (up to eight words) that reads as a due date wins. A vague
+    time ("in the autumn") or a mistyped date after "by" is refused, never left in the text.
+    """
+    words = list(_WORD_RE.finditer(rest))
+    refusal: DueParseError | None = None
+    for index in range(max(0, len(words) - _MAX_DUE_WORDS), len(words)):
+        start = words[index].start()
+        head, phrase = rest[:start], rest[start:]
+        lead = words[index].group().lower()
         try:
-            return rest[: by.start()], parse_due(remainder, today)
+            spec = parse_due(phrase, today)
         except DueParseError as error:
+            if is_vague(phrase):
+                # "late July" must not become "late" in the text and a due date of July.
+                raise _Invalid(error.message) from None
             # Keep "by the force" as text, but never quietly keep a mistyped date in it.
-            if attempt is None and looks_like_date(remainder):
-                attempt = error
-    span = _trailing_span(rest, today)
-    if span is not None:
-        return span
-    if attempt is not None:
+            if refusal is None and lead in ("by", "before") and looks_like_date(phrase):
+                refusal = error
+            continue
+        before = words[index - 1].group().lower() if index else ""
+        if _may_lead(lead, spec, before):
+            return head.rstrip(" ,;:–—-"), spec
+    if refusal is not None:
         raise _Invalid(
-            f"{attempt.message}\nIf “by …” is part of the action itself, end with the due "
+            f"{refusal.message}\nIf “by …” is part of the action itself, end with the due "
             "date, for example `… by next meeting`."
         )
     return rest, None
 
 
-def _trailing_span(rest: str, today: date) -> tuple[str, DueSpec] | None:
-    """A due date written without "by" at the end: `... in 2 weeks`, `... within a month`."""
-    for word in reversed(_find_words(rest, "in|within")):
-        remainder = rest[word.start() :]
-        if len(remainder.split(None, _MAX_DUE_WORDS)) > _MAX_DUE_WORDS:
-            break
-        try:
-            return rest[: word.start()], parse_due(remainder, today)
-        except DueParseError:
-            continue
-    return None
+def _may_lead(lead: str, spec: DueSpec, before: str) -> bool:
+    """Whether a trailing phrase starting with `lead` is the due date, not part of the text."""
+    if lead in _DUE_LEADS:
+        return True
+    if lead in _MEETING_LEADS:
+        plain_date = isinstance(spec, DueOnDate) and spec.reading is None
+        return not isinstance(spec, DueOnDate) or (lead == "on" and plain_date)
+    if isinstance(spec, NoDueDate) or _STRONG_START_RE.match(lead):
+        return True  # "TBC", "w/c 7 December", "Q1 2027" are never the object of a verb
+    return before.strip("(") not in _BINDING_WORDS
 
 
 _LEADING_TO_RE = re.compile(r"to\s+", re.IGNORECASE)
@@ -789,7 +832,7 @@ def _assign(args: str, today: date) -> Command:
     owners = parse_owners(rest)
     if not owners:
         raise _Invalid(f"Who should own it? Like `assign A-7 CC and @name`. {OWNER_HINT}")
-    return AssignAction(ref, owners)
+    return AssignAction(ref, owners, rest)
 
 
 def _show(args: str, today: date) -> Command:
@@ -972,26 +1015,103 @@ def _meeting_field(text: str, what: str) -> str:
 
 
 def _role(args: str, today: date) -> Command:
-    """`role DCC @person`, or `role DCC none` when the role is vacant."""
-    words = args.split()
-    if words and words[0].lower() == "the":
-        words = words[1:]
-    if len(words) < 2:
+    """`role DCC @person`, `role <title> none`, `role new <title> (CODE)`, `role external …`."""
+    head, rest = _split_first(args)
+    if head.lower() == "new":
+        return _new_role(rest)
+    if head.lower() in ("external", "internal"):
+        return _role_external(rest, external=head.lower() == "external")
+    found = _HOLDER_RE.search(args)
+    written = args[: found.start()].strip() if found else ""
+    if found is None or not written:
         raise _Invalid(
             "Say which role and who holds it, like `role DCC @name`, "
             "or `role DCC none` when it is vacant."
         )
-    code = parse_role_code(words[0])
-    holder = " ".join(words[1:])
+    holder = found["holder"]
+    code = _role_code_or_title(written)
     if holder.lower() in _VACANT:
-        return SetRole(code, None)
+        return SetRole(code, None, written)
     user_id = parse_user_mention(holder)
     if user_id is None:
         raise _Invalid(
             f"{quote(holder)} isn't a Slack mention I can read. Pick the person from the @ list, "
             f"or say `none` to leave {code} vacant."
         )
-    return SetRole(code, user_id)
+    return SetRole(code, user_id, written)
+
+
+# The holder ends a `role` command: a mention (display names may have spaces) or a word.
+_HOLDER_RE = re.compile(r"(?:^|\s)(?P<holder><@[^<>]*>|\S+)\s*$")
+
+
+def _role_code_or_title(written: str) -> str:
+    """A role named in a `role` command: a built-in name or code, else the title as written."""
+    try:
+        return parse_role_code(written)
+    except OwnerParseError:
+        if "<" in written or ">" in written or not any(ch.isalpha() for ch in written):
+            raise
+        return written.strip()
+
+
+_CONTACT_RE = re.compile(r"\s*(?:[-–—;,]\s*)?\bcontact\s*:\s*", re.IGNORECASE)
+_CODE_SUFFIX_RE = re.compile(r"\s*\((?P<code>[A-Za-z0-9&_]{2,12})\)\s*$")
+_ROLE_FLAGS = {"external": "external", "person": "person"}
+
+
+def _new_role(text: str) -> CreateRole:
+    """`role new [external] [person] <title> [(CODE)] [contact: <note>]`."""
+    flags: set[str] = set()
+    while True:
+        word, rest = _split_first(text)
+        if word.lower() not in _ROLE_FLAGS:
+            break
+        flags.add(_ROLE_FLAGS[word.lower()])
+        text = rest
+    contact = None
+    found = _CONTACT_RE.search(text)
+    if found:
+        text, contact = text[: found.start()], text[found.end() :].strip()
+        if not contact:
+            raise _Invalid("Write the contact note after `contact:`, or leave `contact:` out.")
+        if "external" not in flags:
+            raise _Invalid(
+                "A contact note is for owners outside Slack: write `role new external …`."
+            )
+    code = None
+    suffix = _CODE_SUFFIX_RE.search(text)
+    if suffix:
+        code, text = suffix["code"].upper(), text[: suffix.start()]
+    title = " ".join(text.split())
+    if not title or not any(ch.isalpha() for ch in title):
+        raise _Invalid(
+            "Give the role's title as the minutes write it, like "
+            "`role new Director of Business Services (DBS)`."
+        )
+    if "<" in title or ">" in title:
+        raise _Invalid("A role's title is words, not a mention or a channel.")
+    if len(title) > MAX_MEETING_FIELD_LENGTH:
+        raise _Invalid(
+            f"The title is {len(title):,} characters long; keep it under "
+            f"{MAX_MEETING_FIELD_LENGTH}."
+        )
+    return CreateRole(title, code, "external" in flags, contact, "person" in flags)
+
+
+def _role_external(text: str, *, external: bool) -> MarkExternal:
+    """`role external <role> [contact: <note>]` or `role internal <role>`."""
+    contact = None
+    found = _CONTACT_RE.search(text)
+    if found:
+        text, contact = text[: found.start()], text[found.end() :].strip() or None
+        if not external:
+            raise _Invalid("Only owners outside Slack have a contact note.")
+    written = " ".join(text.split())
+    if not written:
+        word = "external" if external else "internal"
+        raise _Invalid(f"Which role? Like `role {word} Director of Business Services`.")
+    return MarkExternal(_role_code_or_title(written), external, contact, written)
 
 
 _CHANNEL_RE = re.compile(r"<#(?P<id>[CG][A-Z0-9]+)(?:\|[^>]*)?>")

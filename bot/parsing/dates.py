@@ -1,4 +1,7 @@
-"""Read the due dates and meeting dates people type: UK day-first dates, weekdays, meetings."""
+"""Read the calendar dates people type: UK day-first dates, weekdays, spans such as "in 2 weeks".
+
+Due phrases as a whole (meetings, periods, "TBC") are read in `bot.parsing.due`.
+"""
 
 import calendar
 import re
@@ -6,13 +9,6 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from bot.render.common import escape
-from storage.due import (
-    DueAtMeetingInMonth,
-    DueAtMeetingOn,
-    DueAtNextMeeting,
-    DueOnDate,
-    DueSpec,
-)
 
 # A due date further out than this is almost certainly a typo in the year.
 MAX_YEARS_AHEAD = 10
@@ -76,17 +72,20 @@ def _alternation(words: dict[str, int]) -> str:
 
 
 _MONTH = _alternation(_MONTHS)
+# Shared with the period and due-phrase readers.
+MONTH = _MONTH
+MONTHS = _MONTHS
+MONTH_NAMES = _MONTH_NAMES
 _WEEKDAY = _alternation(_WEEKDAYS)
 _COUNT = rf"[0-9]{{1,3}}|{_alternation(_NUMBER_WORDS)}"
 _ORDINAL = r"(?:st|nd|rd|th)?"
-_MEETING = r"(?:assurance |monthly )?(?:meeting|mtg)"
 
 _PREFIX_RE = re.compile(r"(?:by|before|on) ")
 _BARE_NUMBER_RE = re.compile(r"[0-9]+(?:st|nd|rd|th)?")
 _TODAY_RE = re.compile(r"today|tomorrow")
 _WEEKDAY_RE = re.compile(rf"(?:(?:next|this) )?(?P<weekday>{_WEEKDAY})")
 _SPAN_RE = re.compile(
-    rf"(?P<how>in|within) (?P<count>{_COUNT}) (?P<unit>day|week|fortnight|month|year)s?'?"
+    rf"(?P<how>in|within) (?P<count>{_COUNT}) (?P<unit>day|week|fortnight|month|year)(?:'s|s'?)?"
     r"(?: time)?(?: of (?:the|this) meeting)?"
 )
 _END_OF_RE = re.compile(
@@ -104,14 +103,10 @@ _MONTH_DAY_RE = re.compile(
     rf"(?P<month>{_MONTH}) (?P<day>[0-9]{{1,2}}){_ORDINAL}(?: (?P<year>[0-9]{{4}}))?"
 )
 _WEEKDAY_PREFIX_RE = re.compile(rf"(?P<weekday>{_WEEKDAY}) (?P<rest>.+)")
-_NEXT_MEETING_RE = re.compile(rf"(?:the )?next {_MEETING}")
-_MONTH_MEETING_RE = re.compile(
-    rf"(?:the )?(?:(?P<month>{_MONTH})(?: (?P<year>[0-9]{{4}}))? {_MEETING}"
-    rf"|{_MEETING} in (?P<month2>{_MONTH})(?: (?P<year2>[0-9]{{4}}))?)"
+_DATE_WORD_RE = re.compile(
+    rf"[0-9]|\b(?:{_MONTH}|{_WEEKDAY}|today|tomorrow|meeting|week|month|quarter|year|tbc"
+    r"|ongoing|w/c)\b"
 )
-_MEETING_ON_RE = re.compile(rf"(?:the )?{_MEETING} (?:on |of )?(?P<when>.+)")
-_DATE_MEETING_RE = re.compile(rf"(?:the )?(?P<when>.+?) {_MEETING}")
-_DATE_WORD_RE = re.compile(rf"[0-9]|\b(?:{_MONTH}|{_WEEKDAY}|today|tomorrow|meeting)\b")
 
 
 class DueParseError(ValueError):
@@ -122,7 +117,7 @@ class DueParseError(ValueError):
         self.message = message
 
 
-class _NotADate(DueParseError):
+class NotADate(DueParseError):
     """The phrase is no date form at all, as opposed to a bad date in a form we know."""
 
 
@@ -148,23 +143,12 @@ def looks_like_date(text: str) -> bool:
     return _DATE_WORD_RE.search(text.lower()) is not None
 
 
-def parse_due(phrase: str, today: date) -> DueSpec:
-    """Read a due phrase ("30/06/2027", "friday", "next meeting", "the November meeting")."""
-    text = _normalise(phrase)
-    if not text:
-        raise DueParseError(f"Say when it is due, for example {EXAMPLES}.")
-    meeting = _meeting_due(text, phrase, today)
-    if meeting is not None:
-        return meeting
-    return DueOnDate(_in_range(_date_from_text(text, phrase, today), today, allow_past=False))
-
-
 def parse_date(phrase: str, today: date, *, allow_past: bool = False) -> date:
     """Read a calendar date phrase ("26/11/2026", "26 Nov", "friday"); no meeting forms."""
-    text = _normalise(phrase)
+    text = normalise_phrase(phrase)
     if not text:
         raise DueParseError(f"Give a date, for example {EXAMPLES}.")
-    return _in_range(_date_from_text(text, phrase, today), today, allow_past=allow_past)
+    return in_range(read_date(text, phrase, today), today, allow_past=allow_past)
 
 
 def parse_leading_date(
@@ -177,55 +161,26 @@ def parse_leading_date(
     for word in reversed(words):
         candidate = text[: word.end()]
         try:
-            found = _date_from_text(_normalise(candidate), candidate, today)
-        except _NotADate:
+            found = read_date(normalise_phrase(candidate), candidate, today)
+        except NotADate:
             continue
         # A longer phrase that is a bad date (say 31 Feb 2027) must not fall back to "31".
-        return _in_range(found, today, allow_past=allow_past), text[word.end() :].strip()
-    raise _not_a_date(words[0].group())
+        return in_range(found, today, allow_past=allow_past), text[word.end() :].strip()
+    raise not_a_date(words[0].group())
 
 
-def _normalise(phrase: str) -> str:
-    """Lower-case, single-space, drop commas, a trailing full stop and a leading by/before/on."""
+def normalise_phrase(phrase: str) -> str:
+    """Lower-case, single-space, drop commas, a trailing full stop, enclosing brackets and a
+    leading by/before/on."""
     text = " ".join(phrase.lower().replace(",", " ").split())
     text = text.rstrip(".").strip()
+    if text[:1] in "([" and text[-1:] in ")]":
+        text = text[1:-1].strip()  # "(TBC)", "[by July 2027]"
     prefix = _PREFIX_RE.match(text)
     return text[prefix.end() :] if prefix else text
 
 
-def _meeting_due(text: str, phrase: str, today: date) -> DueSpec | None:
-    """A due phrase naming a meeting, or None when the phrase is not about a meeting."""
-    if _NEXT_MEETING_RE.fullmatch(text):
-        return DueAtNextMeeting()
-    by_month = _MONTH_MEETING_RE.fullmatch(text)
-    if by_month:
-        month = _MONTHS[by_month["month"] or by_month["month2"]]
-        year = by_month["year"] or by_month["year2"]
-        return _meeting_in_month(month, int(year) if year else None, today)
-    on_date = _MEETING_ON_RE.fullmatch(text) or _DATE_MEETING_RE.fullmatch(text)
-    if on_date:
-        try:
-            found = _date_from_text(on_date["when"], phrase, today)
-        except _NotADate:
-            # "within a month of the meeting" ends in "meeting" but is a date phrase.
-            return None
-        return DueAtMeetingOn(_in_range(found, today, allow_past=False))
-    return None
-
-
-def _meeting_in_month(month: int, year: int | None, today: date) -> DueAtMeetingInMonth:
-    """The meeting in a month: this year's unless that month is over, when it is next year's."""
-    if year is None:
-        year = today.year if month >= today.month else today.year + 1
-    name = f"{_MONTH_NAMES[month - 1]} {year}"
-    if (year, month) < (today.year, today.month):
-        raise DueParseError(f"The {name} meeting is in the past. Give a meeting still to come.")
-    if year > today.year + MAX_YEARS_AHEAD:
-        raise DueParseError(f"The {name} meeting is years away; check the year.")
-    return DueAtMeetingInMonth(year=year, month=month)
-
-
-def _date_from_text(text: str, phrase: str, today: date) -> date:
+def read_date(text: str, phrase: str, today: date) -> date:
     """Read a normalised date phrase, trying each form in turn."""
     for reader in _READERS:
         found = reader(text, today)
@@ -239,11 +194,11 @@ def _date_from_text(text: str, phrase: str, today: date) -> date:
             f"{quote(phrase)} on its own is not a date. Dates are day/month/year, "
             "for example `30/06/2027` or `30 Jun 2027`."
         )
-    raise _not_a_date(phrase)
+    raise not_a_date(phrase)
 
 
-def _not_a_date(phrase: str) -> _NotADate:
-    return _NotADate(f"I couldn't read {quote(phrase)} as a date. Try {EXAMPLES}.")
+def not_a_date(phrase: str) -> NotADate:
+    return NotADate(f"I couldn't read {quote(phrase)} as a date. Try {EXAMPLES}.")
 
 
 def _with_weekday(weekday: str, rest: str, phrase: str, today: date) -> date:
@@ -251,7 +206,7 @@ def _with_weekday(weekday: str, rest: str, phrase: str, today: date) -> date:
     # Only absolute forms follow a weekday; never recurse, so "fri fri fri ..." stays cheap.
     found = _iso(rest, today) or _numeric(rest, today) or _textual(rest, today)
     if found is None:
-        raise _not_a_date(phrase)
+        raise not_a_date(phrase)
     expected = _WEEKDAYS[weekday]
     if found.weekday() != expected:
         raise DueParseError(
@@ -434,7 +389,7 @@ def _add_months(start: date, months: int) -> date:
     return date(year, month_index + 1, day)
 
 
-def _in_range(found: date, today: date, *, allow_past: bool) -> date:
+def in_range(found: date, today: date, *, allow_past: bool) -> date:
     """Reject dates in the past (today is fine) and dates so far ahead they must be typos."""
     if not allow_past and found < today:
         raise DueParseError(

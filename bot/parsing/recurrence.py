@@ -4,7 +4,8 @@ clauses minutes add to it: "the first in July", "until 31/07/2028", "4 times".""
 import re
 from datetime import date
 
-from bot.parsing.dates import DueParseError, parse_due, quote
+from bot.parsing.dates import DueParseError, quote
+from bot.parsing.due import parse_due
 from storage.due import DueOnDate, DueSpec, Recurrence
 
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8,

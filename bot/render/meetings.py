@@ -1,4 +1,4 @@
-"""Replies about meetings, roles and the secretariat."""
+"""Replies about meetings, the secretariat and the settings."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.render.common import Reply, inline, section
 from bot.render.words import kind_label, meeting_words, time_words
-from storage.models import Meeting, Role, WorkspaceSettings
+from storage.models import Meeting, WorkspaceSettings
 from storage.views import meeting_view
 
 
@@ -84,23 +84,6 @@ def render_meetings(past: Sequence[Meeting], future: Sequence[Meeting], zone: Zo
     upcoming = "\n".join(_meeting_line(m, zone) for m in future) or "None set yet."
     recent = "\n".join(_meeting_line(m, zone) for m in past) or "None yet."
     text = f"*Upcoming meetings*\n{upcoming}\n\n*Recent meetings*\n{recent}"
-    return Reply(text=text, blocks=[section(text)])
-
-
-def render_role_set(code: str, user_id: str | None, previous: str | None) -> Reply:
-    holder = f"<@{user_id}>" if user_id else "nobody (vacant)"
-    text = f":bust_in_silhouette: {code} is now held by {holder}."
-    if previous and previous != user_id:
-        text += f" Before: <@{previous}>. Actions owned by {code} follow the new holder."
-    return Reply(text=text, blocks=[section(text)])
-
-
-def render_roles(roles: Sequence[Role]) -> Reply:
-    lines = [
-        f"• *{r.code}*: " + (f"<@{r.holder_user_id}>" if r.holder_user_id else "_vacant_")
-        for r in roles
-    ]
-    text = "*Roles*\n" + ("\n".join(lines) or "None yet. Add one with `/actions role DCC @person`.")
     return Reply(text=text, blocks=[section(text)])
 
 

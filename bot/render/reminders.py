@@ -132,17 +132,27 @@ def render_unreachable_report(report: UnreachableReport, now: datetime, zone: Zo
     """For the secretariat: owners nobody could remind, why, and how to put it right."""
     meeting = f"{meeting_words(report.meeting)} on {time_words(report.meeting.starts_at, zone)}"
     count = len(report.unreachable)
-    if not count:
+    if not count and not report.to_chase:
         text = f"Every owner was reminded ahead of {meeting}."
         return Reply(text=text, blocks=[section(f":white_check_mark: {text}")])
-    text = f"{_plural(count, 'owner')} could not be reminded ahead of {meeting}."
-    blocks: list[Block] = [header("Reminders not delivered"), section(f":warning: {text}")]
+    if not count:
+        text = (f"{_plural(len(report.to_chase), 'owner')} outside Slack to chase "
+                f"ahead of {meeting}.")
+        blocks: list[Block] = [header("To chase"), section(f":telephone_receiver: {text}")]
+    else:
+        text = f"{_plural(count, 'owner')} could not be reminded ahead of {meeting}."
+        blocks = [header("Reminders not delivered"), section(f":warning: {text}")]
     entries = [_unreachable_entry(u) for u in report.unreachable]
+    if report.to_chase:
+        # Owners outside Slack are the secretariat's to chase, not a fault to fix.
+        entries += ["*To chase* (owners outside Slack)"]
+        entries += [_chase_entry(u) for u in report.to_chase]
+    count = len(entries)
     room = MESSAGE_BLOCK_LIMIT - len(blocks) - 1
     chunks, placed = _pack(entries, room)
     blocks += [section(c) for c in chunks]
     if placed < count:
-        rest = report.unreachable[placed:]
+        rest = [u for u in (report.unreachable + _chase_heading_gap(report))[placed:] if u]
         refs = {a.ref for u in rest for a in u.actions}
         blocks.append(
             context(
@@ -151,6 +161,18 @@ def render_unreachable_report(report: UnreachableReport, now: datetime, zone: Zo
             )
         )
     return Reply(text=clip(text, SECTION_TEXT_LIMIT), blocks=blocks)
+
+
+def _chase_heading_gap(report: UnreachableReport) -> tuple[Unreachable | None, ...]:
+    """The entries after the unreachable ones, aligned with `entries` (None: the heading)."""
+    return ((None,) + report.to_chase) if report.to_chase else ()
+
+
+def _chase_entry(item: Unreachable) -> str:
+    contact = f" ({_short(item.owner.contact, NOTE_TEXT)})" if item.owner.contact else ""
+    lines = [f"• *{owner_words(item.owner)}*{contact}"]
+    lines += _ref_lines(item.actions, indent="    ", more_hint=None)
+    return "\n".join(lines)
 
 
 def _unreachable_entry(item: Unreachable) -> str:

@@ -89,10 +89,15 @@ def recurrence_words(action: ActionView) -> str:
 
 
 def owner_words(owner: OwnerView) -> str:
+    """A person, or a role as the minutes name it with its holder: ``DCC (@dana)``."""
     if owner.role is None:
         return f"<@{owner.user_id}>"
+    name = inline(owner.title) if owner.title else owner.role
+    if owner.external:
+        # Outside Slack: they have no holder to show, and the secretariat chases them.
+        return f"{name} (external)"
     holder = f"<@{owner.user_id}>" if owner.user_id else "vacant"
-    return f"{owner.role} ({holder})"
+    return f"{name} ({holder})"
 
 
 def owners_words(action: ActionView) -> str:

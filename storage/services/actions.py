@@ -29,6 +29,7 @@ from storage.services.text import check_storable
 TEXT_LIMIT = 3000
 NOTE_LIMIT = 3000
 AGENDA_ITEM_LIMIT = 40  # the actions.agenda_item column
+AS_WRITTEN_LIMIT = 120  # the actions.due_as_written column
 DUPLICATE_WINDOW = timedelta(minutes=1)
 # Plenty for a meeting action; each owner costs a Slack lookup and a Home tab to refresh.
 MAX_OWNERS = 20
@@ -98,7 +99,7 @@ def record_action(
         due_date=due.on,
         due_meeting_id=due.meeting.id if due.meeting else None,
         due_kind=due.kind,
-        due_as_written=due.as_written,
+        due_as_written=_as_written(due),
         original_due_date=due.on,
         original_due_meeting_id=due.meeting.id if due.meeting else None,
         awaits_next_meeting=due.awaits,
@@ -305,7 +306,7 @@ def revise_due(
     action.due_meeting_id = due.meeting.id if due.meeting else None
     action.due_meeting = due.meeting
     action.due_kind = due.kind
-    action.due_as_written = due.as_written
+    action.due_as_written = _as_written(due)
     action.awaits_next_meeting = due.awaits
     action.last_update_at = now
     _log(session, action, "due_revised", actor, now, before=before, after=snapshot(action))
@@ -389,6 +390,11 @@ def snapshot(action: Action) -> dict[str, Any]:
     if action.source_meeting_id is not None:
         shot["source_meeting_id"] = action.source_meeting_id
     return shot
+
+
+def _as_written(due: ResolvedDue) -> str | None:
+    """The due phrase as typed, clipped to its column (it is shown, never parsed again)."""
+    return due.as_written[:AS_WRITTEN_LIMIT] if due.as_written else None
 
 
 def owner_label(owner: ActionOwner) -> str:

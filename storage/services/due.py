@@ -8,8 +8,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from storage.due import DueAtMeetingInMonth, DueAtMeetingOn, DueAtNextMeeting, DueOnDate, DueSpec
-from storage.errors import InvalidChange
+from storage.due import (
+    DueAtMeetingInMonth,
+    DueAtMeetingOn,
+    DueAtNextMeeting,
+    DueOnDate,
+    DueSpec,
+    NoDueDate,
+)
+from storage.errors import InvalidChange, NotFound
 from storage.models import DueKind, Meeting
 from storage.services import meetings
 
@@ -23,6 +30,7 @@ class ResolvedDue:
     meeting: Meeting | None = None
     as_written: str | None = None  # the phrase as the minutes wrote it, kept for display
     awaits: bool = False
+    note: str | None = None  # how the phrase was resolved, when the reply should say so
 
     @property
     def kind(self) -> DueKind:
@@ -50,22 +58,52 @@ def resolve_due(
 
     With no next meeting set, "the next meeting" is no date until one is.
     """
+    today = now.astimezone(zone).date()
+    written = spec.written if spec is not None else None
     match spec:
         case DueOnDate(on=on):
-            if on < now.astimezone(zone).date():
+            if on < today:
                 raise InvalidChange(f"{on:%d/%m/%Y} is in the past; give a date from today on.")
-            return ResolvedDue(on=on)
+            return ResolvedDue(on=on, as_written=written)
+        case NoDueDate():
+            return ResolvedDue(as_written=written)
         case None | DueAtNextMeeting():
             meeting = meetings.next_meeting(session, team_id=team_id, now=now)
             if meeting is None:
-                return ResolvedDue(awaits=True)
-            return ResolvedDue(meeting=meeting)
-        case DueAtMeetingInMonth(year=year, month=month):
-            meeting = meetings.meeting_in_month(
-                session, team_id=team_id, year=year, month=month, zone=zone
+                return ResolvedDue(awaits=True, as_written=written)
+            return ResolvedDue(meeting=meeting, as_written=written)
+        case DueAtMeetingInMonth(year=year, month=month, kind=kind, fallback=fallback):
+            found = meetings.find_meeting_in_month(
+                session, team_id=team_id, year=year, month=month, zone=zone, kind=kind
             )
+            if found is None:
+                return _month_without_meeting(year, month, kind, fallback, written, today)
+            meeting = found
         case DueAtMeetingOn(on=on):
             meeting = meetings.meeting_on(session, team_id=team_id, day=on, zone=zone)
     if meeting.starts_at <= now:
         raise InvalidChange("That meeting has already taken place; choose a later one.")
-    return ResolvedDue(meeting=meeting)
+    return ResolvedDue(meeting=meeting, as_written=written)
+
+
+def _month_without_meeting(
+    year: int, month: int, kind: str | None, fallback: date | None, written: str | None,
+    today: date,
+) -> ResolvedDue:
+    """A month's meeting that is not recorded yet: due by the month's last working day."""
+    name = f"{date(year, month, 1):%B %Y}"
+    what = f"{name} meeting" + (f" of the {kind}" if kind else "")
+    if fallback is None or fallback < today:
+        raise NotFound(
+            f"No {what} is set yet. Set it with `/actions meeting next <date> <time>`, "
+            "or give a date instead."
+        )
+    day = f"{fallback:%a} {fallback.day} {fallback:%b %Y}"
+    return ResolvedDue(
+        on=fallback,
+        as_written=written,
+        note=(
+            f"No {what} is recorded yet, so it is due by {day}, the last working day of "
+            f"{name}. Change it with `/actions due` once the meeting is set."
+        ),
+    )

@@ -228,10 +228,10 @@ def meeting_on(session: Session, *, team_id: str, day: date, zone: ZoneInfo) -> 
     return meeting
 
 
-def meeting_in_month(
+def find_meeting_in_month(
     session: Session, *, team_id: str, year: int, month: int, zone: ZoneInfo,
     kind: str | None = None,
-) -> Meeting:
+) -> Meeting | None:
     """The month's meeting: of ``kind`` if given, else one that counts as "the next
     meeting" if there is one, else any (a Panel-only month has its Panel meeting)."""
     first = date(year, month, 1)
@@ -248,9 +248,20 @@ def meeting_in_month(
     meeting = session.scalar(query.where(Meeting.kind.in_(kinds))) if kinds else None
     if meeting is None and kind is None:
         meeting = session.scalar(query)
+    return meeting
+
+
+def meeting_in_month(
+    session: Session, *, team_id: str, year: int, month: int, zone: ZoneInfo,
+    kind: str | None = None,
+) -> Meeting:
+    """The month's meeting (see `find_meeting_in_month`); NotFound when there is none."""
+    meeting = find_meeting_in_month(
+        session, team_id=team_id, year=year, month=month, zone=zone, kind=kind
+    )
     if meeting is None:
         raise NotFound(
-            f"No meeting is set for {first:%B %Y} yet. Set it with "
+            f"No meeting is set for {date(year, month, 1):%B %Y} yet. Set it with "
             "`/actions meeting next <date> <time>`, or give a date instead."
         )
     return meeting

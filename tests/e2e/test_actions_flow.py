@@ -141,7 +141,7 @@ def test_long_lists_are_paged_and_say_so(ready: RunningBot) -> None:
     [
         ("frobnicate", "I don't know"),
         ("show A-99", "There is no action A-99"),
-        ("add XYZ to do something by 30/06/2027", "role XYZ"),
+        ("add XYZ to do something by 30/06/2027", "I don't know *XYZ* as an owner"),
         ("add DCC to do something by 01/01/2020", "past"),
         ("add DCC to do something by 31/02/2027", "31/02/2027"),
         ("add DCC to ", "Usage"),
@@ -164,7 +164,7 @@ def test_duplicate_within_a_minute_is_refused(ready: RunningBot) -> None:
 def test_meetings_and_roles_listing(ready: RunningBot) -> None:
     assert "Covid-19" in say(ready, "meeting list")
     roles = say(ready, "roles")
-    assert "*DCC*: <@UDCC>" in roles
+    assert "*DCC (Deputy Chief Constable)*: <@UDCC>" in roles
     assert "Only the secretariat" in say(ready, "role DCC <@UOTHER>", "UOTHER")
 
 

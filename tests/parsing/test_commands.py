@@ -38,8 +38,8 @@ from bot.parsing.commands import (
     UpdateAction,
     parse_command,
 )
-from bot.parsing.dates import DueAtMeetingInMonth, DueAtNextMeeting, DueOnDate
 from bot.parsing.owners import RoleOwner, UserOwner
+from storage.due import DueAtMeetingInMonth, DueAtNextMeeting, DueOnDate
 from storage.services import papers
 
 TODAY = date(2026, 11, 23)  # a Monday
@@ -195,7 +195,7 @@ def test_add_item_before_a_full_stop() -> None:
 
 
 def test_add_two_items_is_an_error() -> None:
-    assert "one agenda item" in error("add DCC to x (item 1) (item 2)").message
+    assert "one agenda reference" in error("add DCC to x (item 1) (item 2)").message
 
 
 def test_add_alone_and_empty_text_open_the_form() -> None:
@@ -236,13 +236,11 @@ def test_add_text_at_slack_limit_is_fine() -> None:
 @pytest.mark.parametrize(
     ("owners", "fragment"),
     [
-        ("Chief Constable", "isn't an owner I recognise"),
         ("@john", "isn't a Slack mention I can read"),
         ("<!subteam^S123|@execs>", "is a group"),
         ("<#C123|general>", "is a channel"),
-        ("DCC and Mr. Smith", "`Mr. Smith`"),
-        ("X", "isn't an owner"),
-        ("ABCDEFGHIJKLM", "isn't an owner"),
+        ("DCC and 42", "`42`"),
+        ("DCC and <@U1> Smith", "`&lt;@U1&gt; Smith` isn't an owner"),
     ],
 )
 def test_add_unknown_owner_words(owners: str, fragment: str) -> None:
@@ -340,7 +338,7 @@ def test_assign() -> None:
 
 def test_assign_needs_owners() -> None:
     assert error("assign A-7").usage == USAGE["assign"]
-    assert "isn't an owner" in error("assign A-7 Chief Constable").message
+    assert "isn't an owner" in error("assign A-7 #5").message
 
 
 # --- list -----------------------------------------------------------------------------
@@ -380,7 +378,6 @@ def test_list(text: str, expected: ListActions) -> None:
         "list meeting",
         "list meeting 31/02/2027",
         "list DCC and ACC",
-        "list everything now",
     ],
 )
 def test_list_errors(text: str) -> None:
@@ -536,7 +533,9 @@ def test_role() -> None:
     assert parse("role the ACC None") == SetRole("ACC", None)
 
 
-@pytest.mark.parametrize("text", ["role", "role DCC", "role DCC @jo", "role Chief! <@U1>"])
+@pytest.mark.parametrize(
+    "text", ["role", "role DCC", "role DCC @jo", "role 123 <@U1>", "role <#C1> <@U1>"]
+)
 def test_role_errors(text: str) -> None:
     assert error(text).usage == USAGE["role"]
 

@@ -7,15 +7,17 @@ from hypothesis import strategies as st
 
 from bot.parsing.commands import AddAction, Command, CommandError, parse_command
 from bot.parsing.dates import (
+    DueParseError,
+    describe_date,
+)
+from bot.parsing.due import parse_due
+from bot.parsing.owners import RoleOwner, UserOwner
+from storage.due import (
     DueAtMeetingInMonth,
     DueAtMeetingOn,
     DueOnDate,
-    DueParseError,
     DueSpec,
-    describe_date,
-    parse_due,
 )
-from bot.parsing.owners import RoleOwner, UserOwner
 
 TODAY = date(2026, 11, 23)
 

@@ -1,0 +1,197 @@
+"""Read a due phrase as minutes write it, and write one back that reads the same.
+
+`parse_due` is the one entry point (the slash command, the form and the minutes importer
+use it): a calendar date, a period ("July 2027", "Q1 2027", "w/c 7 December"), a meeting
+("next meeting", "the December meeting of the Panel"), or no date ("TBC", "ongoing").
+A vague phrase ("in the autumn", "asap") is refused with a suggestion, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from bot.parsing.dates import (
+    EXAMPLES,
+    MAX_YEARS_AHEAD,
+    MONTH,
+    MONTH_NAMES,
+    MONTHS,
+    DueParseError,
+    NotADate,
+    describe_date,
+    in_range,
+    normalise_phrase,
+    quote,
+    read_date,
+)
+from bot.parsing.periods import month_last_working_day, read_period
+from reminders.calendar import is_working_day
+from storage.due import (
+    DueAtMeetingInMonth,
+    DueAtMeetingOn,
+    DueAtNextMeeting,
+    DueOnDate,
+    DueSpec,
+    NoDueDate,
+)
+from storage.models import MeetingKind
+
+_LEAD = r"(?:(?:to|for|at|in|until|till) )?(?:the )?"
+_MEETING = r"(?:assurance |monthly )?(?:meeting|mtg)"
+# Meeting kinds as minutes name them, to the kind the meeting is recorded with.
+_KIND_WORDS: dict[str, str] = {
+    "panel": MeetingKind.PANEL,
+    "police and crime panel": MeetingKind.PANEL,
+    "police & crime panel": MeetingKind.PANEL,
+    "pcp": MeetingKind.PANEL,
+    "thematic": MeetingKind.THEMATIC,
+    "extraordinary": MeetingKind.EXTRAORDINARY,
+    "public": MeetingKind.PUBLIC,
+    "monthly": MeetingKind.MONTHLY,
+    "assurance": MeetingKind.MONTHLY,
+    "monthly assurance": MeetingKind.MONTHLY,
+}
+_KIND = "|".join(sorted((re.escape(k) for k in _KIND_WORDS), key=len, reverse=True))
+
+_NO_DATE_RE = re.compile(
+    r"(?:date )?(?:tbc|tba|tbd|to be (?:confirmed|agreed|advised|decided|determined))"
+    r"|on-?going|no (?:date|deadline|due date)|(?:date )?not (?:yet )?(?:set|agreed)|n/a"
+)
+_NEXT_MEETING_RE = re.compile(rf"{_LEAD}next {_MEETING}")
+_MONTH_MEETING_RE = re.compile(
+    rf"{_LEAD}(?:(?P<month>{MONTH})(?: (?P<year>[0-9]{{4}}))?(?: (?P<kind>{_KIND}))? {_MEETING}"
+    rf"(?: of (?:the )?(?P<of_kind>{_KIND}))?"
+    rf"|{_MEETING} in (?P<month2>{MONTH})(?: (?P<year2>[0-9]{{4}}))?)"
+)
+_MEETING_ON_RE = re.compile(rf"{_LEAD}{_MEETING} (?:on |of )?(?P<when>.+)")
+_DATE_MEETING_RE = re.compile(rf"{_LEAD}(?P<when>.+?) {_MEETING}")
+# Phrases that name no day; refused with a suggestion rather than guessed.
+_VAGUE_RE = re.compile(
+    r"(?:(?:in|by|during|over|before) )?(?:the )?(?:"
+    r"asap|a\.s\.a\.p|as soon as (?:possible|practicable)|soon|shortly|imminently"
+    r"|in due course|due course|when (?:possible|available|ready)|in time|as required"
+    r"|(?:early|late|mid|the)[- ]?(?:spring|summer|autumn|fall|winter)(?: [0-9]{4})?"
+    r"|(?:spring|summer|autumn|fall|winter)(?: (?:term|time|[0-9]{4}))?"
+    rf"|(?:early|late|beginning of|start of) (?:(?:{MONTH})(?: [0-9]{{4}})?|[0-9]{{4}}"
+    r"|the year|next year)"
+    r"|(?:the )?new year|next year|(?:this|next) (?:financial )?year|christmas|easter"
+    r"|end of (?:the )?(?:term|session|summer|spring|autumn|winter)"
+    r")"
+)
+
+VAGUE_HINT = (
+    "Give a month (`by July 2027`), a date (`30/06/2027`), a meeting (`next meeting`, "
+    "`the February 2027 meeting`), or `TBC` if no date was agreed."
+)
+
+
+def parse_due(phrase: str, today: date) -> DueSpec:
+    """Read a due phrase; the result keeps `phrase` as written. Raises DueParseError."""
+    text = normalise_phrase(phrase)
+    if not text:
+        raise DueParseError(f"Say when it is due, for example {EXAMPLES}.")
+    spec = _read(text, phrase, today)
+    return replace(spec, written=" ".join(phrase.split()))
+
+
+def _read(text: str, phrase: str, today: date) -> DueSpec:
+    if _NO_DATE_RE.fullmatch(text):
+        return NoDueDate()
+    meeting = _meeting_due(text, phrase, today)
+    if meeting is not None:
+        return meeting
+    period = read_period(text, today)
+    if period is not None:
+        on = in_range(period.on, today, allow_past=False)
+        return DueOnDate(on, reading=period.reading)
+    if is_vague(text):
+        raise DueParseError(f"I can't tell which day {quote(phrase)} means. {VAGUE_HINT}")
+    return DueOnDate(in_range(read_date(text, phrase, today), today, allow_past=False))
+
+
+def is_vague(phrase: str) -> bool:
+    """Whether a phrase is a vague time ("in the autumn", "asap") that names no day."""
+    return _VAGUE_RE.fullmatch(normalise_phrase(phrase)) is not None
+
+
+def _meeting_due(text: str, phrase: str, today: date) -> DueSpec | None:
+    """A due phrase naming a meeting, or None when the phrase is not about a meeting."""
+    if _NEXT_MEETING_RE.fullmatch(text):
+        return DueAtNextMeeting()
+    by_month = _MONTH_MEETING_RE.fullmatch(text)
+    if by_month:
+        month = MONTHS[by_month["month"] or by_month["month2"]]
+        year = by_month["year"] or by_month["year2"]
+        kind_words = by_month["kind"] or by_month["of_kind"]
+        kind = _KIND_WORDS[kind_words] if kind_words else None
+        return _meeting_in_month(month, int(year) if year else None, kind, today)
+    on_date = _MEETING_ON_RE.fullmatch(text) or _DATE_MEETING_RE.fullmatch(text)
+    if on_date:
+        try:
+            found = read_date(on_date["when"], phrase, today)
+        except NotADate:
+            # "within a month of the meeting" ends in "meeting" but is a date phrase.
+            return None
+        return DueAtMeetingOn(in_range(found, today, allow_past=False))
+    return None
+
+
+def _meeting_in_month(
+    month: int, year: int | None, kind: str | None, today: date
+) -> DueAtMeetingInMonth:
+    """The meeting in a month: this year's unless that month is over, when it is next year's."""
+    if year is None:
+        year = today.year if month >= today.month else today.year + 1
+    name = f"{MONTH_NAMES[month - 1]} {year}"
+    if (year, month) < (today.year, today.month):
+        raise DueParseError(f"The {name} meeting is in the past. Give a meeting still to come.")
+    if year > today.year + MAX_YEARS_AHEAD:
+        raise DueParseError(f"The {name} meeting is years away; check the year.")
+    fallback = month_last_working_day(year, month)
+    return DueAtMeetingInMonth(year=year, month=month, kind=kind, fallback=fallback)
+
+
+def describe_due(spec: DueSpec) -> str:
+    """A phrase `parse_due` reads back as the same due date (dates in full, day first)."""
+    match spec:
+        case DueOnDate(on=on):
+            return f"{on:%d/%m/%Y}"
+        case DueAtNextMeeting():
+            return "next meeting"
+        case DueAtMeetingInMonth(year=year, month=month, kind=kind):
+            of_kind = f" of the {_kind_name(kind)}" if kind else ""
+            return f"the {MONTH_NAMES[month - 1]} {year} meeting{of_kind}"
+        case DueAtMeetingOn(on=on):
+            return f"the meeting on {on:%d/%m/%Y}"
+        case NoDueDate():
+            return "no date"
+    raise AssertionError(f"unknown due spec {spec!r}")
+
+
+def _kind_name(kind: str) -> str:
+    """The words for a meeting kind that `_KIND_WORDS` reads back as the same kind."""
+    return "Panel" if kind == MeetingKind.PANEL else kind
+
+
+def understood(spec: DueSpec) -> str | None:
+    """What the reply says it understood, where the phrase is not a plain date or meeting."""
+    match spec:
+        case DueOnDate(on=on, reading=reading) if reading:
+            return f"Due {describe_date(on)}: {reading}."
+        case NoDueDate(written=written):
+            shown = f"“{written}”: " if written else ""
+            return (
+                f"{shown}recorded with no due date; it comes up at every meeting until one "
+                "is set."
+            )
+    return None
+
+
+def non_working_day_note(day: date | None) -> str | None:
+    """A note when a due date falls on a weekend or bank holiday (accepted all the same)."""
+    if day is None or is_working_day(day):
+        return None
+    what = "a weekend" if day.weekday() >= 5 else "a bank holiday"
+    return f"Note: {describe_date(day)} is {what}; the due date is kept as given."
