@@ -35,11 +35,13 @@ def open_record_form(
         now = deps.clock.now()
         with transaction(deps.sessions) as session:
             workspace.get_settings(session, team_id=team_id, now=now)
-            codes = [r.code for r in roles.list_roles(session, team_id=team_id)]
+            listed = roles.list_roles(session, team_id=team_id)
+            codes = [r.code for r in listed]
+            titles = {r.code: r.title for r in listed if r.title}
             recent, upcoming = meetings.list_meetings(session, team_id=team_id, now=now)
             return record_action_form(
-                role_codes=codes, upcoming=upcoming, recent=recent, zone=deps.timezone,
-                initial_text=initial_text,
+                role_codes=codes, role_titles=titles, upcoming=upcoming, recent=recent,
+                zone=deps.timezone, initial_text=initial_text,
             )
 
     open_form(client, trigger_id, user_id, build)

@@ -107,7 +107,8 @@ HELP_TEXT = """\
 *Action log: what you can type after /actions*
 • `/actions` opens a form to record an action.
 • `add DCC to review the diary metric by next meeting (item 2.4)`
-  Owners are role codes (CC, DCC, ACC, CEO) or @people, joined with "and".
+  Owners are roles as the minutes name them (DCC, the Chief Constable, any title the \
+secretariat adds) or @people, joined with "and".
 • `list` · `list mine` · `list DCC` · `list overdue` · `list next` · `list meeting 26/11/2026`
   `list closed` · `list all` · `list item 2.4` · `list no date` · `list recurring`
 • `show A-7` shows an action and its history.
@@ -125,13 +126,14 @@ HELP_TEXT = """\
 • `meeting held 28/10/2026 14:00 Monthly` records the meeting just held (the source \
 of the actions you add next) · `meeting cancel 26/11/2026` (its actions go to the next)
 • `role DCC @name` · `role DCC none` · `roles` · `summary`
+• `role new Director of Business Services (DBS)` · `role new external the Panel contact: …`
 • `secretariat add @name` · `secretariat group @group` (who may close and set meetings)
 • `export` sends you the action log as Word; `export all`, `export meeting 28/10/2026`, \
 `export since 01/04/2027`, `export xlsx`, `export csv` (secretariat)
 • `import` opens a form to paste minutes; I propose their actions for you to review.
 • `settings` shows when reminders, the summary and the digest go out; `settings channel #team`
 Dates are day first: 30/06/2027, 30 Jun 2027, friday, in 2 weeks, next meeting, \
-the November meeting."""
+the November meeting, July 2027, Q1 2027, w/c 7/12, year end, TBC."""
 
 
 @dataclass(frozen=True)
@@ -446,9 +448,10 @@ _ACTION_LABEL_RE = re.compile(r"\s*actions?(?:\s+arising)?\s*:\s*", re.IGNORECAS
 _REF_RE = re.compile(r"#?(?:a-?)?(?P<number>[0-9]{1,10})[:,.]?", re.IGNORECASE)
 _PAGE_RE = re.compile(r"[0-9]{1,5}")
 _TIME_START_RE = re.compile(r"(?:(?:at|@)\s*)?[0-9]", re.IGNORECASE)
+# Times as minutes write them: 10:00, 14.30, 2.30pm, 10am, 1430, 1430hrs, at 14:30.
 _TIME_RE = re.compile(
-    r"(?:(?:at|@)\s*)?(?P<hour>[0-9]{1,2})(?:[:.](?P<minute>[0-9]{2}))?"
-    r"(?:\s*(?P<half>[ap])\.?m\.?)?(?=[\s,;.]|$)",
+    r"(?:(?:at|@)\s*)?(?:(?P<hhmm>[0-9]{4})|(?P<hour>[0-9]{1,2})(?:[:.](?P<minute>[0-9]{2}))?)"
+    r"(?:\s*(?P<half>[ap])\.?m\.?|\s*(?P<hrs>hrs?|hours|h)\b)?(?=[\s,;.]|$)",
     re.IGNORECASE,
 )
 _KINDS: tuple[tuple[MeetingKind, re.Pattern[str]], ...] = tuple(
@@ -944,18 +947,25 @@ def _take_time(text: str) -> tuple[time, str]:
     found = _clock_time(match) if match else None
     if match is None or found is None:
         shown = quote(text.split(None, 1)[0] if text.split() else text)
-        raise _Invalid(f"I couldn't read the time {shown}; write it as 10:00, 10am or 2.30pm.")
+        raise _Invalid(
+            f"I couldn't read the time {shown}; write it as 10:00, 14.30, 1430, 10am or 2.30pm."
+        )
     return found, text[match.end() :].strip().lstrip(",;.").strip()
 
 
 def _clock_time(match: re.Match[str]) -> time | None:
     """The time a _TIME_RE match names, or None when it is no real time (25:00, a bare 10)."""
+    if match["hhmm"]:
+        if match["half"]:
+            return None  # "1430pm" is no time
+        hour, minute = int(match["hhmm"][:2]), int(match["hhmm"][2:])
+        return time(hour, minute) if hour <= 23 and minute <= 59 else None
     hour, minute = int(match["hour"]), int(match["minute"] or 0)
     if match["half"]:
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if match["half"].lower() == "p" else 0)
-    elif match["minute"] is None:
+    elif match["minute"] is None and not match["hrs"]:
         # A bare "10" could be a time or the start of a title; make the user say which.
         return None
     if hour > 23 or minute > 59:

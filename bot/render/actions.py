@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from bot.ids import ActionId
+from bot.parsing.agenda import agenda_label
 from bot.render.common import (
     SECTION_TEXT_LIMIT,
     Reply,
@@ -52,7 +53,7 @@ def render_recorded(action: ActionView) -> Reply:
                "due at it.")
     elif action.due_day is None:
         due = "No due date yet."
-    item = f" (item {inline(action.agenda_item)})" if action.agenda_item else ""
+    item = f" ({inline(agenda_label(action.agenda_item))})" if action.agenda_item else ""
     source = (
         f" from {meeting_words(action.source_meeting)}" if action.source_meeting else ""
     )
@@ -109,7 +110,7 @@ def render_show(
         action_line(action, now, zone),
         f"Recorded by <@{action.created_by}> on {time_words(action.created_at, zone)}"
         + (f" from {meeting_words(action.source_meeting)}" if action.source_meeting else "")
-        + (f", agenda item {inline(action.agenda_item)}" if action.agenda_item else ""),
+        + (f", agenda {inline(agenda_label(action.agenda_item))}" if action.agenda_item else ""),
     ]
     blocks: list[Block] = [header(f"{action.ref_label}"), section("\n".join(details)), divider()]
     history_lines = [_event_line(e, zone) for e in events]

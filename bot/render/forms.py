@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
@@ -38,6 +38,7 @@ def _meeting_option(meeting: Meeting, zone: ZoneInfo, *, by_date: bool = False) 
 def record_action_form(
     *,
     role_codes: Sequence[str],
+    role_titles: Mapping[str, str] | None = None,
     upcoming: Sequence[Meeting],
     recent: Sequence[Meeting],
     zone: ZoneInfo,
@@ -62,7 +63,10 @@ def record_action_form(
             block_id=BlockId.OWNERS_ROLES, label="Owners: roles", optional=True,
             element=StaticMultiSelectElement(
                 action_id="value", placeholder="DCC, ACC ...",
-                options=[Option(value=code, text=code) for code in role_codes[:100]],
+                # A role from the minutes shows its title as written, not its code.
+                options=[Option(value=code, text=clip((role_titles or {}).get(code, code),
+                                                      OPTION_TEXT_LIMIT))
+                         for code in role_codes[:100]],
             ),
         ),
         InputBlock(

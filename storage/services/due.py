@@ -92,7 +92,7 @@ def _month_without_meeting(
 ) -> ResolvedDue:
     """A month's meeting that is not recorded yet: due by the month's last working day."""
     name = f"{date(year, month, 1):%B %Y}"
-    what = f"{name} meeting" + (f" of the {kind}" if kind else "")
+    what = f"{name} meeting" + (f" of the {kind.capitalize()}" if kind else "")
     if fallback is None or fallback < today:
         raise NotFound(
             f"No {what} is set yet. Set it with `/actions meeting next <date> <time>`, "

@@ -137,7 +137,11 @@ def _query(
         case ByOwner(owner=RoleOwner(code=code)):
             code = code.upper()
             _require_role(session, team_id, code)
-            return open_only.where(_owned_by_role(code)), f"Open actions of {code}"
+            # A role from the minutes is named by its title, as written, not its code.
+            title = session.scalar(
+                select(Role.title).where(Role.team_id == team_id, Role.code == code)
+            )
+            return open_only.where(_owned_by_role(code)), f"Open actions of {title or code}"
         case Closed():
             closed = base.where(Action.status.in_((ActionStatus.CLOSED, ActionStatus.DROPPED)))
             return closed, "Closed and dropped actions"

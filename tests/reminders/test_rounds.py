@@ -15,6 +15,8 @@ from reminders.service import ReminderService
 from storage.db import transaction
 from storage.models import ActionStatus, Delivery, DeliveryState
 from storage.owners import RoleOwner, UserOwner
+from storage.services import roles
+from storage.services.people import Actor
 from tests.reminders.fakes import FakeMessenger
 from tests.support.world import LONDON, TEAM, World
 
@@ -213,3 +215,39 @@ def test_clock_changes_neither_skip_nor_double(sessions, messenger) -> None:  # 
         moment += timedelta(minutes=30)
     autumn_reminders = [m for m in messenger.to("UDCC") if m.meeting.id == autumn]
     assert [m.working_days_before for m in autumn_reminders] == [5, 1]
+
+
+def test_external_owners_are_listed_to_chase_not_as_vacant(world, messenger) -> None:  # type: ignore[no-untyped-def]
+    with transaction(world.sessions) as session:
+        roles.create_role(
+            session, team_id=TEAM, actor=Actor("USEC"), title="Supt Jones", code=None,
+            external=True, contact="via the force control room", is_person=True, now=START,
+        )
+    world.action("report on the stop and search audit", START,
+                 owners=[RoleOwner("SJ")], meeting_id=world.meeting_id)
+    world.role("ACC", None, START)  # a vacant role is still reported as before
+    runner = service(world, messenger)
+    runner.run_due(at(21))
+    [report] = [m for m in messenger.to("USEC") if isinstance(m, UnreachableReport)]
+    assert [u.owner.role for u in report.unreachable] == ["ACC"]  # no "no holder" for SJ
+    [chase] = report.to_chase
+    assert (chase.owner.role, chase.owner.title, chase.owner.external) == ("SJ", "Supt Jones", True)
+    assert chase.owner.contact == "via the force control room"
+    assert [a.ref for a in chase.actions] == [4]
+    # The next round (one working day before) lists them to chase again, once.
+    runner.run_due(at(29))
+    reports = [m for m in messenger.to("USEC") if isinstance(m, UnreachableReport)]
+    assert len(reports) == 2 and reports[1].to_chase[0].owner.title == "Supt Jones"
+
+
+def test_only_external_owners_still_send_the_chase_list(world, messenger) -> None:  # type: ignore[no-untyped-def]
+    with transaction(world.sessions) as session:
+        roles.create_role(
+            session, team_id=TEAM, actor=Actor("USEC"), title="the Panel", code="PANEL",
+            external=True, contact=None, is_person=False, now=START,
+        )
+    world.action("agree the precept", START, owners=[RoleOwner("PANEL")],
+                 meeting_id=world.meeting_id)
+    service(world, messenger).run_due(at(21))
+    [report] = [m for m in messenger.to("USEC") if isinstance(m, UnreachableReport)]
+    assert report.unreachable == () and report.to_chase[0].owner.title == "the Panel"

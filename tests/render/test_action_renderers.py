@@ -92,3 +92,12 @@ def test_forms_are_valid_modals() -> None:
     note = note_form(7, callback_id="need_more_time", title="More time for A-7",
                      label="Why?", with_date=True)
     View(**note.to_dict()).validate_json()
+
+
+def test_the_form_shows_roles_from_the_minutes_by_their_title() -> None:
+    form = record_action_form(role_codes=["DBS", "DCC"],
+                              role_titles={"DBS": "Director of Business Services"},
+                              upcoming=[], recent=[], zone=LONDON)
+    options = [o["text"]["text"] for b in form.to_dict()["blocks"]
+               if b["block_id"] == "owners_roles" for o in b["element"]["options"]]
+    assert options == ["Director of Business Services", "DCC"]

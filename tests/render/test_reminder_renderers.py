@@ -491,3 +491,40 @@ def test_failure_report_with_many_failures_counts_the_rest() -> None:
     match = re.fullmatch(r"(\d+) more failures not shown\.", texts(payload)[-1])
     assert match is not None
     assert shown + int(match.group(1)) == 1000
+
+
+EXTERNAL = OwnerView(role="SJ", user_id=None, title="Supt <Jones>", external=True,
+                     contact="via the force control room")
+TITLED_VACANT = OwnerView(role="COMMMGR", user_id=None, title="Commissioning Manager")
+
+
+def test_owners_show_the_title_as_written_never_a_shouted_code() -> None:
+    from bot.render.words import owner_words
+
+    assert owner_words(EXTERNAL) == "Supt &lt;Jones&gt; (external)"
+    assert owner_words(TITLED_VACANT) == "Commissioning Manager (vacant)"
+    assert owner_words(DCC) == "DCC (<@U0DCC>)"
+
+
+def test_external_owners_are_listed_to_chase() -> None:
+    report = UnreachableReport(
+        MEETING, (), (Unreachable(EXTERNAL, "outside Slack: to chase", (make_action(3),)),)
+    )
+    payload = check(render_unreachable_report(report, NOW, ZONE))
+    text = json.dumps(payload)
+    assert payload["blocks"][0]["text"]["text"] == "To chase"
+    assert "1 owner outside Slack to chase" in payload["text"]
+    assert "Supt &lt;Jones&gt; (external)" in text and "via the force control room" in text
+    assert "A-3" in text and "has no holder" not in text and "To fix" not in text
+
+
+def test_vacant_and_external_owners_in_one_report() -> None:
+    report = UnreachableReport(
+        MEETING,
+        (Unreachable(VACANT_ACC, "the role has no holder", (make_action(1),)),),
+        (Unreachable(EXTERNAL, "outside Slack: to chase", (make_action(2),)),),
+    )
+    payload = check(render_unreachable_report(report, NOW, ZONE))
+    text = json.dumps(payload)
+    assert payload["blocks"][0]["text"]["text"] == "Reminders not delivered"
+    assert text.index("ACC (vacant)") < text.index("*To chase*") < text.index("Supt")
