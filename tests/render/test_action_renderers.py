@@ -99,5 +99,5 @@ def test_the_form_shows_roles_from_the_minutes_by_their_title() -> None:
                               role_titles={"DBS": "Director of Business Services"},
                               upcoming=[], recent=[], zone=LONDON)
     options = [o["text"]["text"] for b in form.to_dict()["blocks"]
-               if b["block_id"] == "owners_roles" for o in b["element"]["options"]]
+               if b.get("block_id") == "owners_roles" for o in b["element"]["options"]]
     assert options == ["Director of Business Services", "DCC"]
