@@ -9,12 +9,11 @@ from typing import Any
 from bot.parsing.agenda import AgendaReferenceError, take_agenda_reference
 from bot.parsing.dates import (
     DueParseError,
-    looks_like_date,
     parse_date,
     parse_leading_date,
     quote,
 )
-from bot.parsing.due import is_vague, parse_due
+from bot.parsing.due import parse_due, split_trailing_due
 from bot.parsing.owners import (
     OWNER_HINT,
     OwnerParseError,
@@ -25,7 +24,7 @@ from bot.parsing.owners import (
     parse_user_mention,
 )
 from bot.parsing.recurrence import take_recurrence
-from storage.due import DueOnDate, DueSpec, NoDueDate, Recurrence
+from storage.due import DueSpec, Recurrence
 from storage.models import MeetingKind
 from storage.services.listing import (
     LIST_WORDS,
@@ -48,8 +47,6 @@ MAX_TEXT_LENGTH = 3000  # Slack's limit on a section block's text, where actions
 MAX_MEETING_FIELD_LENGTH = 200  # the meetings.title and meetings.venue columns
 MAX_REF = 2**31 - 1  # actions.ref is a 32-bit integer column
 MAX_PAGE = 10_000
-# Due phrases are short ("the meeting on Thu 26 Nov 2026"); a longer tail is action text.
-_MAX_DUE_WORDS = 8
 DEFAULT_MEETING_TIME = time(10, 0)
 
 
@@ -620,63 +617,12 @@ def _take_agenda_item(text: str) -> tuple[str, str | None]:
     return rest, reference.text if reference else None
 
 
-# Words that may start a trailing due phrase ("... by July 2027", "... in six weeks").
-_DUE_LEADS = frozenset({"by", "before", "within", "in", "during", "until", "till"})
-# These start a due phrase only when it names a meeting ("... to the September meeting"),
-# or for "on", a plain date; "the figures for July" keeps its July.
-_MEETING_LEADS = frozenset({"for", "to", "at", "on"})
-# A due phrase with no lead word must not take the object of the words before it.
-_BINDING_WORDS = frozenset({
-    "for", "of", "the", "on", "to", "at", "from", "about", "in", "into", "with", "and", "or",
-    "after", "since", "a", "an", "this", "that", "its", "their", "his", "her",
-})
-_WORD_RE = re.compile(r"<[^<>]*>|\S+")
-_STRONG_START_RE = re.compile(r"w/?[cb]\b|w\.[cb]\.|q[1-4]\b|mid-", re.IGNORECASE)
-
-
 def _split_due(rest: str, today: date) -> tuple[str, DueSpec | None]:
-    """Split `<what> <when>` into the text and the due date.
-
-    The longest trailing phrase (up to eight words) that reads as a due date wins. A vague
-    time ("in the autumn") or a mistyped date after "by" is refused, never left in the text.
-    """
-    words = list(_WORD_RE.finditer(rest))
-    refusal: DueParseError | None = None
-    for index in range(max(0, len(words) - _MAX_DUE_WORDS), len(words)):
-        start = words[index].start()
-        head, phrase = rest[:start], rest[start:]
-        lead = words[index].group().lower()
-        try:
-            spec = parse_due(phrase, today)
-        except DueParseError as error:
-            if is_vague(phrase):
-                # "late July" must not become "late" in the text and a due date of July.
-                raise _Invalid(error.message) from None
-            # Keep "by the force" as text, but never quietly keep a mistyped date in it.
-            if refusal is None and lead in ("by", "before") and looks_like_date(phrase):
-                refusal = error
-            continue
-        before = words[index - 1].group().lower() if index else ""
-        if _may_lead(lead, spec, before):
-            return head.rstrip(" ,;:–—-"), spec
-    if refusal is not None:
-        raise _Invalid(
-            f"{refusal.message}\nIf “by …” is part of the action itself, end with the due "
-            "date, for example `… by next meeting`."
-        )
-    return rest, None
-
-
-def _may_lead(lead: str, spec: DueSpec, before: str) -> bool:
-    """Whether a trailing phrase starting with `lead` is the due date, not part of the text."""
-    if lead in _DUE_LEADS:
-        return True
-    if lead in _MEETING_LEADS:
-        plain_date = isinstance(spec, DueOnDate) and spec.reading is None
-        return not isinstance(spec, DueOnDate) or (lead == "on" and plain_date)
-    if isinstance(spec, NoDueDate) or _STRONG_START_RE.match(lead):
-        return True  # "TBC", "w/c 7 December", "Q1 2027" are never the object of a verb
-    return before.strip("(") not in _BINDING_WORDS
+    """Split `<what> <when>` into the text and the due date (see `split_trailing_due`)."""
+    try:
+        return split_trailing_due(rest, today)
+    except DueParseError as error:
+        raise _Invalid(error.message) from None
 
 
 _LEADING_TO_RE = re.compile(r"to\s+", re.IGNORECASE)

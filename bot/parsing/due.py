@@ -22,6 +22,7 @@ from bot.parsing.dates import (
     NotADate,
     describe_date,
     in_range,
+    looks_like_date,
     normalise_phrase,
     quote,
     read_date,
@@ -109,6 +110,68 @@ def _read(text: str, phrase: str, today: date) -> DueSpec:
     if is_vague(text):
         raise DueParseError(f"I can't tell which day {quote(phrase)} means. {VAGUE_HINT}")
     return DueOnDate(in_range(read_date(text, phrase, today), today, allow_past=False))
+
+
+# Due phrases are short ("the meeting on Thu 26 Nov 2026"); a longer tail is action text.
+MAX_DUE_WORDS = 8
+# Words that may start a trailing due phrase ("... by July 2027", "... in six weeks").
+_DUE_LEADS = frozenset({"by", "before", "within", "in", "during", "until", "till"})
+# These start a due phrase only when it names a meeting ("... to the September meeting"),
+# or for "on", a plain date; "the figures for July" keeps its July.
+_MEETING_LEADS = frozenset({"for", "to", "at", "on"})
+# A due phrase with no lead word must not take the object of the words before it.
+_BINDING_WORDS = frozenset({
+    "for", "of", "the", "on", "to", "at", "from", "about", "in", "into", "with", "and", "or",
+    "after", "since", "a", "an", "this", "that", "its", "their", "his", "her",
+})
+_WORD_RE = re.compile(r"<[^<>]*>|\S+")
+_STRONG_START_RE = re.compile(r"w/?[cb]\b|w\.[cb]\.|q[1-4]\b|mid-", re.IGNORECASE)
+
+
+def split_trailing_due(rest: str, today: date) -> tuple[str, DueSpec | None]:
+    """Split `<what> <when>` ("review the metric by July 2027") into the text and the due.
+
+    The longest trailing phrase (up to eight words) that reads as a due date wins; None when
+    there is none. A vague time ("in the autumn") or a mistyped date after "by" raises
+    DueParseError: it is never left in the text.
+    """
+    words = list(_WORD_RE.finditer(rest))
+    refusal: DueParseError | None = None
+    for index in range(max(0, len(words) - MAX_DUE_WORDS), len(words)):
+        start = words[index].start()
+        head, phrase = rest[:start], rest[start:]
+        lead = words[index].group().lower()
+        try:
+            spec = parse_due(phrase, today)
+        except DueParseError as error:
+            if is_vague(phrase):
+                # "late July" must not become "late" in the text and a due date of July.
+                raise
+            # Keep "by the force" as text, but never quietly keep a mistyped date in it.
+            if refusal is None and lead in ("by", "before") and looks_like_date(phrase):
+                refusal = error
+            continue
+        before = words[index - 1].group().lower() if index else ""
+        if _may_lead(lead, spec, before):
+            return head.rstrip(" ,;:–—-"), spec
+    if refusal is not None:
+        raise DueParseError(
+            f"{refusal.message}\nIf “by …” is part of the action itself, end with the due "
+            "date, for example `… by next meeting`."
+        )
+    return rest, None
+
+
+def _may_lead(lead: str, spec: DueSpec, before: str) -> bool:
+    """Whether a trailing phrase starting with `lead` is the due date, not part of the text."""
+    if lead in _DUE_LEADS:
+        return True
+    if lead in _MEETING_LEADS:
+        plain_date = isinstance(spec, DueOnDate) and spec.reading is None
+        return not isinstance(spec, DueOnDate) or (lead == "on" and plain_date)
+    if isinstance(spec, NoDueDate) or _STRONG_START_RE.match(lead):
+        return True  # "TBC", "w/c 7 December", "Q1 2027" are never the object of a verb
+    return before.strip("(") not in _BINDING_WORDS
 
 
 def is_vague(phrase: str) -> bool:
