@@ -1,5 +1,11 @@
-"""Pure parsers for what people type into Slack: `/actions` commands, due dates, owners."""
+"""Pure parsers for what people type into Slack: `/actions` commands, due dates, owners.
 
+The owner, due-date and agenda rules are reusable on their own (the minutes importer):
+`parse_owners` / `resolve_owner_phrase`, `parse_due` / `split_trailing_due` / `describe_due`,
+`take_agenda_reference`.
+"""
+
+from bot.parsing.agenda import AgendaReference, take_agenda_reference
 from bot.parsing.commands import (
     HELP_TEXT,
     USAGE,
@@ -39,7 +45,7 @@ from bot.parsing.commands import (
     parse_command,
 )
 from bot.parsing.dates import DueParseError, describe_date, parse_date
-from bot.parsing.due import describe_due, parse_due
+from bot.parsing.due import describe_due, parse_due, split_trailing_due
 from bot.parsing.owners import (
     KnownRole,
     OwnerParseError,
@@ -107,6 +113,9 @@ __all__ = [
     "UserOwner",
     "describe_date",
     "describe_due",
+    "split_trailing_due",
+    "take_agenda_reference",
+    "AgendaReference",
     "KnownRole",
     "NoDueDate",
     "OwnerPhrase",

@@ -4,6 +4,7 @@
 use it): a calendar date, a period ("July 2027", "Q1 2027", "w/c 7 December"), a meeting
 ("next meeting", "the December meeting of the Panel"), or no date ("TBC", "ongoing").
 A vague phrase ("in the autumn", "asap") is refused with a suggestion, never guessed.
+`split_trailing_due` finds the due phrase at the end of an action's text.
 """
 
 from __future__ import annotations
