@@ -430,7 +430,9 @@ def _revise_due(command: c.ReviseDue, request: Request, session: Session) -> Out
                       zone=request.deps.timezone)
     actions.revise_due(session, team_id=request.team_id, actor=actor_for(session, request),
                        action=action, due=due, now=request.now)
-    return _changed(session, request, action, f"Due date of {_ref(action)} revised.")
+    outcome = _changed(session, request, action, f"Due date of {_ref(action)} revised.")
+    _add_due_notes(outcome.reply, command.due, due)
+    return outcome
 
 
 def _assign(command: c.AssignAction, request: Request, session: Session) -> Outcome:

@@ -242,8 +242,9 @@ def _kind_name(kind: str) -> str:
 def understood(spec: DueSpec) -> str | None:
     """What the reply says it understood, where the phrase is not a plain date or meeting."""
     match spec:
-        case DueOnDate(on=on, reading=reading) if reading:
-            return f"Due {describe_date(on)}: {reading}."
+        case DueOnDate(on=on, reading=reading, written=written) if reading:
+            shown = f"“{written}”" if written else "The date"
+            return f"{shown} read as {describe_date(on)}, {reading}."
         case NoDueDate(written=written):
             shown = f"“{written}”: " if written else ""
             return (

@@ -143,10 +143,10 @@ def render_unreachable_report(report: UnreachableReport, now: datetime, zone: Zo
         text = f"{_plural(count, 'owner')} could not be reminded ahead of {meeting}."
         blocks = [header("Reminders not delivered"), section(f":warning: {text}")]
     entries = [_unreachable_entry(u) for u in report.unreachable]
-    if report.to_chase:
+    if report.to_chase and count:
         # Owners outside Slack are the secretariat's to chase, not a fault to fix.
         entries += ["*To chase* (owners outside Slack)"]
-        entries += [_chase_entry(u) for u in report.to_chase]
+    entries += [_chase_entry(u) for u in report.to_chase]
     count = len(entries)
     room = MESSAGE_BLOCK_LIMIT - len(blocks) - 1
     chunks, placed = _pack(entries, room)
@@ -165,7 +165,8 @@ def render_unreachable_report(report: UnreachableReport, now: datetime, zone: Zo
 
 def _chase_heading_gap(report: UnreachableReport) -> tuple[Unreachable | None, ...]:
     """The entries after the unreachable ones, aligned with `entries` (None: the heading)."""
-    return ((None,) + report.to_chase) if report.to_chase else ()
+    heading: tuple[None, ...] = (None,) if report.to_chase and report.unreachable else ()
+    return heading + report.to_chase
 
 
 def _chase_entry(item: Unreachable) -> str:

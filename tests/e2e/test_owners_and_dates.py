@@ -181,3 +181,11 @@ def test_a_stale_button_changes_nothing(ready: RunningBot) -> None:
     posted = ready.standin.wait_for("chat.postMessage", count=before + 1)[before]
     assert "no longer works" in posted.args["text"]
     assert count_actions(ready) == 0
+
+
+def test_revising_a_due_date_says_how_it_was_read(ready: RunningBot) -> None:
+    say(ready, "add DCC to review the plan by 30/06/2027")
+    reply = say(ready, "due A-1 Q1 2027")
+    assert "“Q1 2027” read as Wed 31 Mar 2027" in reply
+    say(ready, "due A-1 ongoing")
+    assert action(ready, 1).due_kind == DueKind.NONE

@@ -22,7 +22,8 @@ def read(phrase: str, today: date = TODAY) -> DueOnDate:
     ("phrase", "expected", "said"),
     [
         # months: the last working day, and the reply says so
-        ("July 2027", date(2027, 7, 30), "Due Fri 30 Jul 2027: the last working day of July 2027."),
+        ("July 2027", date(2027, 7, 30),
+         "“July 2027” read as Fri 30 Jul 2027, the last working day of July 2027."),
         ("by July 2027", date(2027, 7, 30), "the last working day of July 2027"),
         ("in July", date(2027, 7, 30), "the last working day of July 2027"),
         ("mid-July", date(2027, 7, 15), "the middle of July 2027, taken as Thu 15 Jul 2027"),
