@@ -154,7 +154,7 @@ def split_trailing_due(rest: str, today: date) -> tuple[str, DueSpec | None]:
             continue
         before = words[index - 1].group().lower() if index else ""
         if _may_lead(lead, spec, before):
-            return head.rstrip(" ,;:–—-"), spec
+            return _without_separator(head), spec
     if refusal is not None:
         raise DueParseError(
             f"{refusal.message}\nIf “by …” is part of the action itself, end with the due "
@@ -173,6 +173,19 @@ def _may_lead(lead: str, spec: DueSpec, before: str) -> bool:
     if isinstance(spec, NoDueDate) or _STRONG_START_RE.match(lead):
         return True  # "TBC", "w/c 7 December", "Q1 2027" are never the object of a verb
     return before.strip("(") not in _BINDING_WORDS
+
+
+_SEPARATOR_RE = re.compile(r"(?<![,;:–—-])\s*[,;:–—-]\s*$")
+
+
+def _without_separator(head: str) -> str:
+    """The text before a due phrase, without the one comma or dash that set it apart.
+
+    Only a single separator goes ("review X, by July" -> "review X"); "-- " or ";;" is the
+    person's own text and is kept.
+    """
+    head = head.rstrip()
+    return _SEPARATOR_RE.sub("", head) if _SEPARATOR_RE.search(head) else head
 
 
 def is_vague(phrase: str) -> bool:

@@ -124,3 +124,19 @@ def test_weekend_and_bank_holiday_notes() -> None:
     assert "a bank holiday" in (non_working_day_note(date(2026, 12, 25)) or "")
     assert non_working_day_note(date(2027, 7, 30)) is None
     assert non_working_day_note(None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("review X, by July 2027", "review X"),
+        ("review X – TBC", "review X"),
+        ("check '; DROP TABLE actions; -- by 30/06/2027", "check '; DROP TABLE actions; --"),
+        ("review X;; by 30/06/2027", "review X;;"),
+    ],
+)
+def test_only_one_separating_mark_goes_with_the_due_phrase(text: str, kept: str) -> None:
+    from bot.parsing.due import split_trailing_due
+
+    rest, spec = split_trailing_due(text, TODAY)
+    assert rest == kept and spec is not None
