@@ -64,7 +64,8 @@ _NO_DATE_RE = re.compile(
 _NEXT_MEETING_RE = re.compile(rf"{_LEAD}next {_MEETING}")
 _MONTH_MEETING_RE = re.compile(
     rf"{_LEAD}(?:(?P<month>{MONTH})(?: (?P<year>[0-9]{{4}}))?(?: (?P<kind>{_KIND}))? {_MEETING}"
-    rf"(?: of (?:the )?(?P<of_kind>{_KIND}))?"
+    # "of the Panel", or of any kind the secretariat names ("of the Joint Audit Committee").
+    r"(?: of (?:the )?(?P<of_kind>[a-z][a-z &'’-]{1,60}?))?"
     rf"|{_MEETING} in (?P<month2>{MONTH})(?: (?P<year2>[0-9]{{4}}))?)"
 )
 _MEETING_ON_RE = re.compile(rf"{_LEAD}{_MEETING} (?:on |of )?(?P<when>.+)")
@@ -202,7 +203,7 @@ def _meeting_due(text: str, phrase: str, today: date) -> DueSpec | None:
         month = MONTHS[by_month["month"] or by_month["month2"]]
         year = by_month["year"] or by_month["year2"]
         kind_words = by_month["kind"] or by_month["of_kind"]
-        kind = _KIND_WORDS[kind_words] if kind_words else None
+        kind = _KIND_WORDS.get(kind_words, kind_words) if kind_words else None
         return _meeting_in_month(month, int(year) if year else None, kind, today)
     on_date = _MEETING_ON_RE.fullmatch(text) or _DATE_MEETING_RE.fullmatch(text)
     if on_date:

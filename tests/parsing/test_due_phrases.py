@@ -85,6 +85,9 @@ def test_month_meeting_phrases() -> None:
     assert isinstance(panel, DueAtMeetingInMonth) and panel.fallback == date(2026, 12, 31)
     assert parse_due("to the December Panel meeting", TODAY) == panel
     assert parse_due("the September meeting", TODAY) == DueAtMeetingInMonth(2027, 9)
+    # Any kind the secretariat names: matched to a meeting of that kind if one is recorded.
+    assert parse_due("the December meeting of the Joint Audit Committee", TODAY) == (
+        DueAtMeetingInMonth(2026, 12, "joint audit committee"))
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,7 @@ due_phrases = st.one_of(
     st.builds(lambda m, y: f"end of {m} {y}", month, year),
     st.builds(lambda m, y: f"the {m} {y} meeting", month, year),
     st.builds(lambda m, y: f"the {m} {y} meeting of the Panel", month, year),
+    st.builds(lambda m, y: f"the {m} {y} meeting of the Joint Audit Committee", month, year),
     st.builds(lambda q, y: f"Q{q} {y}", st.integers(1, 4), year),
     st.builds(lambda d: f"w/c {d:%d/%m/%Y}", day),
     st.builds(lambda d: f"week commencing {d.day} {d:%B %Y}", day),
