@@ -115,7 +115,7 @@ def _read(text: str, phrase: str, today: date) -> DueSpec:
 
 
 # Due phrases are short ("the meeting on Thu 26 Nov 2026"); a longer tail is action text.
-MAX_DUE_WORDS = 8
+MAX_DUE_WORDS = 12
 # Words that may start a trailing due phrase ("... by July 2027", "... in six weeks").
 _DUE_LEADS = frozenset({"by", "before", "within", "in", "during", "until", "till"})
 # These start a due phrase only when it names a meeting ("... to the September meeting"),
@@ -133,7 +133,7 @@ _STRONG_START_RE = re.compile(r"w/?[cb]\b|w\.[cb]\.|q[1-4]\b|mid-", re.IGNORECAS
 def split_trailing_due(rest: str, today: date) -> tuple[str, DueSpec | None]:
     """Split `<what> <when>` ("review the metric by July 2027") into the text and the due.
 
-    The longest trailing phrase (up to eight words) that reads as a due date wins; None when
+    The longest trailing phrase (up to twelve words) that reads as a due date wins; None when
     there is none. A vague time ("in the autumn") or a mistyped date after "by" raises
     DueParseError: it is never left in the text.
     """
