@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.parsing.dates import DueParseError, parse_due, parse_leading_date
+from bot.parsing.dates import DueParseError, parse_leading_date
+from bot.parsing.due import parse_due
 from storage.due import DueAtMeetingInMonth, DueAtMeetingOn, DueAtNextMeeting, DueOnDate, DueSpec
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"

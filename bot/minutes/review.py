@@ -7,9 +7,17 @@ from datetime import date, time
 from typing import Any
 
 from bot.minutes.extract import Extraction, Proposal
-from bot.parsing.dates import DueParseError, parse_due
-from bot.parsing.owners import OwnerParseError, parse_owners
-from storage.due import DueAtMeetingInMonth, DueAtMeetingOn, DueAtNextMeeting, DueOnDate, DueSpec
+from bot.parsing.dates import DueParseError
+from bot.parsing.due import parse_due
+from bot.parsing.owners import KnownRole, OwnerParseError, OwnerPhrase, parse_owners
+from storage.due import (
+    DueAtMeetingInMonth,
+    DueAtMeetingOn,
+    DueAtNextMeeting,
+    DueOnDate,
+    DueSpec,
+    NoDueDate,
+)
 from storage.owners import RoleOwner
 from storage.services.imports import ImportItem, MinutesMeeting
 
@@ -71,6 +79,8 @@ def due_words(spec: DueSpec | None) -> str:
             return f"the {_MONTHS[month - 1]} {year} meeting"
         case DueAtMeetingOn(on=on):
             return f"meeting on {on:%d/%m/%Y}"
+        case NoDueDate():
+            return "no date"
     return ""
 
 
@@ -84,8 +94,9 @@ def flags(item: dict[str, Any], known_roles: set[str], today: date) -> list[str]
         found.append(NO_OWNER)
     else:
         try:
-            owners = parse_owners(owners_text)
-            if any(isinstance(o, RoleOwner) and o.code not in known_roles for o in owners):
+            owners = parse_owners(owners_text, [KnownRole(code) for code in known_roles])
+            if any(isinstance(o, OwnerPhrase)
+                   or (isinstance(o, RoleOwner) and o.code not in known_roles) for o in owners):
                 found.append(UNKNOWN_OWNER)
         except OwnerParseError:
             found.append(UNKNOWN_OWNER)
@@ -119,6 +130,13 @@ def to_record(data: dict[str, Any], today: date) -> tuple[list[ImportItem], list
             problems.append(ItemProblem(
                 index, "owners", "Name an owner (a role code such as DCC, or an @mention), "
                 "or untick this action."))
+            continue
+        unknown = [o.text for o in owners if isinstance(o, OwnerPhrase)]
+        if unknown:
+            # A title no role has yet: the secretariat creates it, then records the action.
+            problems.append(ItemProblem(
+                index, "owners", f"I don't know “{unknown[0]}” as an owner. Create it with "
+                f"`/actions role new {unknown[0]}`, or name a known role."))
             continue
         due_text = str(item.get("due") or "").strip()
         try:
