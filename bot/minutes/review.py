@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -17,6 +18,7 @@ from storage.due import (
     DueOnDate,
     DueSpec,
     NoDueDate,
+    Recurrence,
 )
 from storage.owners import RoleOwner
 from storage.services.imports import ImportItem, MinutesMeeting
@@ -55,6 +57,10 @@ def review_data(extraction: Extraction, *, source_name: str,
 def _item(proposal: Proposal, duplicate: str | None) -> dict[str, Any]:
     due = due_words(proposal.due) if proposal.due is not None else (
         proposal.due_text if proposal.due_problem else "")
+    if not due and proposal.recurs and proposal.first_due:
+        # "Quarterly, the first in July 2027": the first one is due by the end of July.
+        year, month = (int(part) for part in proposal.first_due.split("-")[:2])
+        due = f"{date(year, month, calendar.monthrange(year, month)[1]):%d/%m/%Y}"
     return {
         "text": proposal.text,
         "owners": ", ".join(proposal.owners),
@@ -63,6 +69,7 @@ def _item(proposal: Proposal, duplicate: str | None) -> dict[str, Any]:
         "source": proposal.source,
         "confidence": proposal.confidence,
         "include": True,
+        "recurs": proposal.recurs,
         "duplicate": duplicate,
         "flags": [UNREADABLE_DATE] if proposal.due_problem else [],
     }
@@ -144,9 +151,26 @@ def to_record(data: dict[str, Any], today: date) -> tuple[list[ImportItem], list
         except DueParseError as exc:
             problems.append(ItemProblem(index, "due", exc.message))
             continue
+        recurrence = _recurrence(item.get("recurs"))
+        if recurrence is not None and recurrence.months and due is None:
+            problems.append(ItemProblem(
+                index, "due", f"It repeats {item['recurs']}: say when the first one is due, "
+                "for example 31/07/2027."))
+            continue
         items.append(ImportItem(text=text, owners=owners, due=due,
-                                agenda_item=item.get("agenda_item")))
+                                agenda_item=item.get("agenda_item"), recurrence=recurrence))
     return items, problems
+
+
+_MONTHS_APART = {"monthly": 1, "quarterly": 3, "six-monthly": 6, "annually": 12,
+                 "every meeting": 0}
+
+
+def _recurrence(recurs: str | None) -> Recurrence | None:
+    """How often a repeating action comes round, as the log records it."""
+    if recurs not in _MONTHS_APART:
+        return None
+    return Recurrence(months=_MONTHS_APART[recurs])
 
 
 def minutes_meeting(found: dict[str, Any] | None) -> MinutesMeeting | None:

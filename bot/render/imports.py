@@ -134,6 +134,8 @@ def _item_blocks(index: int, item: dict[str, Any]) -> list[Any]:
                                  initial_options=[keep] if item.get("include") else None)
     flags = list(item.get("flags") or [])
     warning = f" · :warning: {', '.join(flags)}" if flags else ""
+    if item.get("recurs"):
+        warning = f" · repeats {escape(item['recurs'])}" + warning
     return [
         InputBlock(block_id=ImportField.KEEP.block(index), label=clip(label, _LABEL_LIMIT),
                    optional=True, element=checkbox),

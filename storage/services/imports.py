@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.due import DueSpec
+from storage.due import DueSpec, Recurrence
 from storage.errors import InvalidChange, NotFound, PermissionDenied, ServiceError
 from storage.models import (
     OPEN_STATUSES,
@@ -40,6 +40,7 @@ class ImportItem:
     owners: Sequence[OwnerRef]
     due: DueSpec | None
     agenda_item: str | None
+    recurrence: Recurrence | None = None
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,8 @@ def record_import(session: Session, *, team_id: str, actor: Actor, pending: Pend
             due = resolve_due(session, team_id=team_id, spec=item.due, now=now, zone=zone)
             recorded.append(actions.record_action(
                 session, team_id=team_id, actor=actor, owners=item.owners, text=item.text,
-                due=due, agenda_item=item.agenda_item, source_meeting=source, now=now))
+                due=due, agenda_item=item.agenda_item, source_meeting=source, now=now,
+                recurrence=item.recurrence))
         except ServiceError as exc:
             raise type(exc)(f"Action {number} (“{_short(item.text)}”): {exc.message} "
                             "Nothing was recorded.") from None

@@ -248,3 +248,17 @@ def test_the_stand_in_refuses_a_download_without_the_token(bot: RunningBot) -> N
     good = requests.get(shared["url_private_download"], timeout=5,
                         headers={"Authorization": "Bearer xoxb-test"})
     assert good.content == b"text"
+
+
+def test_a_repeating_action_is_recorded_as_repeating_from_its_first_due_date(
+        bot: RunningBot) -> None:
+    _setup(bot)
+    review = _paste(bot, "Extraordinary Meeting\nDate: 16 November 2026\n"
+                         "Minute 13/26 Overtime\nThe ACC to provide the PCC with quarterly "
+                         "briefings on overtime spend, the first in July 2027.\n")["view"]
+    shown = json.dumps(review, ensure_ascii=False)
+    assert "repeats quarterly" in shown and "31/07/2027" in shown
+    assert _submit(bot, review) == {"response_action": "clear"}
+    with transaction(bot.sessions) as session:
+        [action] = session.query(Action).all()
+        assert action.recurrence_months == 3 and str(action.due_date) == "2027-07-31"
