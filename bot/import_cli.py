@@ -73,10 +73,11 @@ def record_all(extraction: Extraction, *, engine: Any, team_id: str | None, user
     from sqlalchemy import select
 
     from bot.minutes.review import minutes_meeting, review_data, to_record
+    from bot.parsing.owners import KnownRole
     from storage.db import make_session_factory, transaction
     from storage.errors import ServiceError
     from storage.models import WorkspaceSettings
-    from storage.services import imports
+    from storage.services import imports, roles
     from storage.services.actions import format_ref
     from storage.services.people import Actor
 
@@ -94,7 +95,9 @@ def record_all(extraction: Extraction, *, engine: Any, team_id: str | None, user
                     f"{', '.join(teams) or 'none'})")
             data = review_data(extraction, source_name=source_name,
                                duplicates=[None] * len(extraction.proposals))
-            items, problems = to_record(data, today)
+            known = [KnownRole(role.code, role.title)
+                     for role in roles.list_roles(session, team_id=team)]
+            items, problems = to_record(data, today, known)
             if problems:
                 lines = [f"action {p.index + 1} ({p.field}): {p.message}" for p in problems]
                 raise ImportRefused("nothing was recorded; fix these in the minutes, or import "

@@ -16,6 +16,7 @@ from bot.ids import ActionId, BlockId, CallbackId, ImportField
 from bot.minutes.extract import extract_actions
 from bot.minutes.read import MinutesReadError, read_minutes
 from bot.minutes.review import flags, minutes_meeting, review_data, to_record
+from bot.parsing.owners import KnownRole
 from bot.render.common import Reply, section
 from bot.render.imports import (
     PAGE_SIZE,
@@ -178,10 +179,11 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
             with transaction(deps.sessions) as session:
                 pending = _pending(session, body, meta)
                 data = _with_edits(session, pending, view, meta, today())
+                known = _known_roles(session, team_id)
         except ServiceError as exc:
             ack(response_action="update", view=_closed_notice(exc.message))
             return
-        items, problems = to_record(data, today())
+        items, problems = to_record(data, today(), known)
         if problems:
             here = {_FIELDS[p.field].block(p.index): p.message for p in problems
                     if p.index // PAGE_SIZE == meta["page"]}
@@ -220,8 +222,14 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
         home.refresh(team_id, {user_id})
 
 
+def _known_roles(session: Session, team_id: str) -> list[KnownRole]:
+    """The workspace's roles, built-in and created from minutes, with their titles."""
+    return [KnownRole(role.code, role.title)
+            for role in roles.list_roles(session, team_id=team_id)]
+
+
 def _flag(session: Session, team_id: str, data: dict[str, Any], today: date) -> None:
-    known = set(roles.role_holders(session, team_id=team_id))
+    known = _known_roles(session, team_id)
     for item in data["items"]:
         item["flags"] = flags(item, known, today)
 

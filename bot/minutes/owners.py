@@ -4,34 +4,9 @@ from __future__ import annotations
 
 import re
 
-# Built-in roles as minutes spell them; the code is what the log stores.
-_ROLE_TITLES: dict[str, str] = {
-    "chief constable": "CC",
-    "c/c": "CC",
-    "deputy chief constable": "DCC",
-    "d/c/c": "DCC",
-    "assistant chief constable": "ACC",
-    "a/c/c": "ACC",
-    "police and crime commissioner": "PCC",
-    "police & crime commissioner": "PCC",
-    "commissioner": "PCC",
-    "deputy police and crime commissioner": "DPCC",
-    "deputy police & crime commissioner": "DPCC",
-    "deputy pcc": "DPCC",
-    "deputy commissioner": "DPCC",
-    "chief executive": "CEO",
-    "pcc's ceo": "CEO",
-    "pcc's chief executive": "CEO",
-    "opcc chief executive": "CEO",
-    "opcc ceo": "CEO",
-    "chief executive officer": "CEO",
-    "police and crime commissioner chief executive": "CEO",
-    "chief finance officer": "CFO",
-    "pcc's chief finance officer": "CFO",
-    "pcc's cfo": "CFO",
-    "treasurer": "CFO",
-}
-BUILT_IN_CODES = frozenset({"CC", "DCC", "ACC", "PCC", "DPCC", "CEO", "CFO"})
+from bot.parsing.owners import BUILT_IN_TITLES, built_in_role
+
+BUILT_IN_CODES = frozenset(BUILT_IN_TITLES)
 
 # Words that make a phrase a job title ("Head of Custody", "the Panel's Scrutiny Officer").
 _TITLE_WORDS = re.compile(
@@ -77,9 +52,10 @@ def resolve_owner(written: str) -> str:
     bracket = _BRACKET_RE.search(text)
     if bracket and bracket.group(1).upper() in BUILT_IN_CODES:
         return bracket.group(1).upper()
-    key = text.lower()
-    if key in _ROLE_TITLES:
-        return _ROLE_TITLES[key]
+    # The owner rules of bot.parsing know every name of the built-in roles ("C/C", "CEx").
+    code = built_in_role(text)
+    if code is not None:
+        return code
     if text.upper() in BUILT_IN_CODES:
         return text.upper()
     # "ACCs" or "the ACC's" name the role too.

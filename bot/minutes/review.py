@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -10,7 +11,14 @@ from typing import Any
 from bot.minutes.extract import Extraction, Proposal
 from bot.parsing.dates import DueParseError
 from bot.parsing.due import parse_due
-from bot.parsing.owners import KnownRole, OwnerParseError, OwnerPhrase, parse_owners
+from bot.parsing.owners import (
+    KnownRole,
+    OwnerParseError,
+    OwnerPhrase,
+    UnknownOwner,
+    parse_owners,
+    resolve_owner_phrase,
+)
 from storage.due import (
     DueAtMeetingInMonth,
     DueAtMeetingOn,
@@ -20,7 +28,7 @@ from storage.due import (
     NoDueDate,
     Recurrence,
 )
-from storage.owners import RoleOwner
+from storage.owners import OwnerRef, RoleOwner
 from storage.services.imports import ImportItem, MinutesMeeting
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -91,19 +99,40 @@ def due_words(spec: DueSpec | None) -> str:
     return ""
 
 
-def flags(item: dict[str, Any], known_roles: set[str], today: date) -> list[str]:
+def read_owners(text: str, known_roles: Sequence[KnownRole]) -> tuple[OwnerRef, ...]:
+    """Owners written in the review, each a person or a role the workspace knows.
+
+    A title matches the roles created from minutes by code or title; any other raises
+    OwnerParseError saying how to create it (and the nearest role when it looks like a typo).
+    """
+    owners: list[OwnerRef] = []
+    for written in parse_owners(text, known_roles):
+        if not isinstance(written, OwnerPhrase):
+            owners.append(written)
+            continue
+        resolved = resolve_owner_phrase(written.text, known_roles)
+        if isinstance(resolved, UnknownOwner):
+            nearest = f" Did you mean {resolved.nearest.code}?" if resolved.nearest else ""
+            raise OwnerParseError(
+                f"I don't know “{resolved.written}” as an owner.{nearest} Create it with "
+                f"`/actions role new {resolved.written}`, or name a known role.")
+        owners.append(resolved)
+    return tuple(dict.fromkeys(owners))
+
+
+def flags(item: dict[str, Any], known_roles: Sequence[KnownRole], today: date) -> list[str]:
     """What the reviewer should check: unknown owners, unreadable dates, likely duplicates."""
     found = []
     if item.get("duplicate"):
         found.append(f"likely duplicate of {item['duplicate']}")
     owners_text = str(item.get("owners") or "").strip()
+    codes = {role.code for role in known_roles}
     if not owners_text:
         found.append(NO_OWNER)
     else:
         try:
-            owners = parse_owners(owners_text, [KnownRole(code) for code in known_roles])
-            if any(isinstance(o, OwnerPhrase)
-                   or (isinstance(o, RoleOwner) and o.code not in known_roles) for o in owners):
+            owners = read_owners(owners_text, known_roles)
+            if any(isinstance(o, RoleOwner) and o.code not in codes for o in owners):
                 found.append(UNKNOWN_OWNER)
         except OwnerParseError:
             found.append(UNKNOWN_OWNER)
@@ -116,7 +145,8 @@ def flags(item: dict[str, Any], known_roles: set[str], today: date) -> list[str]
     return found
 
 
-def to_record(data: dict[str, Any], today: date) -> tuple[list[ImportItem], list[ItemProblem]]:
+def to_record(data: dict[str, Any], today: date, known_roles: Sequence[KnownRole]
+              ) -> tuple[list[ImportItem], list[ItemProblem]]:
     """The ticked items read into owners and due dates, or what stops each being recorded."""
     items: list[ImportItem] = []
     problems: list[ItemProblem] = []
@@ -129,7 +159,8 @@ def to_record(data: dict[str, Any], today: date) -> tuple[list[ImportItem], list
             continue
         owners_text = str(item.get("owners") or "").strip()
         try:
-            owners = parse_owners(owners_text)
+            # A title no role has yet is refused: the secretariat creates it, then records.
+            owners = read_owners(owners_text, known_roles)
         except OwnerParseError as exc:
             problems.append(ItemProblem(index, "owners", exc.message))
             continue
@@ -137,13 +168,6 @@ def to_record(data: dict[str, Any], today: date) -> tuple[list[ImportItem], list
             problems.append(ItemProblem(
                 index, "owners", "Name an owner (a role code such as DCC, or an @mention), "
                 "or untick this action."))
-            continue
-        unknown = [o.text for o in owners if isinstance(o, OwnerPhrase)]
-        if unknown:
-            # A title no role has yet: the secretariat creates it, then records the action.
-            problems.append(ItemProblem(
-                index, "owners", f"I don't know “{unknown[0]}” as an owner. Create it with "
-                f"`/actions role new {unknown[0]}`, or name a known role."))
             continue
         due_text = str(item.get("due") or "").strip()
         try:

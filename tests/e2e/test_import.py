@@ -262,3 +262,15 @@ def test_a_repeating_action_is_recorded_as_repeating_from_its_first_due_date(
     with transaction(bot.sessions) as session:
         [action] = session.query(Action).all()
         assert action.recurrence_months == 3 and str(action.due_date) == "2027-07-31"
+
+
+def test_an_owner_that_is_a_role_created_from_the_minutes_is_known_by_its_title(
+        bot: RunningBot) -> None:
+    _setup(bot)
+    say(bot, "role new Head of Estates (HOE)")
+    review = _paste(bot, MINUTES)["view"]
+    assert "unknown owner" not in json.dumps(review)
+    assert _submit(bot, review) == {"response_action": "clear"}
+    with transaction(bot.sessions) as session:
+        third = session.query(Action).order_by(Action.ref).all()[2]
+        assert [o.role_code for o in third.owners] == ["HOE"]
