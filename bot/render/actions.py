@@ -161,7 +161,11 @@ def change_words(event: ActionEvent) -> str:
     for key, label in (("status", "status"), ("due_date", "due"), ("owners", "owners"),
                        ("occurrence", "occurrence")):
         if key in before and before.get(key) != after.get(key):
-            parts.append(f"{label} {_value(before.get(key))} → {_value(after.get(key))}")
+            old_value, new_value = _value(before.get(key)), _value(after.get(key))
+            if key == "due_date":
+                # No due date is "no date", as lists say: TBC, ongoing, or a meeting's day.
+                old_value, new_value = (_due_value(before), _due_value(after))
+            parts.append(f"{label} {old_value} → {new_value}")
     # Typed text is shown as typed (escaped, shortened), old value first: the record keeps both.
     for key, label in (("text", "text"), ("agenda_item", "agenda item")):
         if key in before and before.get(key) != after.get(key):
@@ -181,6 +185,13 @@ HISTORY_TEXT_PREVIEW = 200
 
 def _typed(value: object) -> str:
     return clip(inline(str(value)), HISTORY_TEXT_PREVIEW) if value is not None else "none"
+
+
+def _due_value(shot: dict[str, object]) -> str:
+    """A snapshot's due date: the date, "a meeting" or "no date"."""
+    if shot.get("due_date") is not None:
+        return _value(shot["due_date"])
+    return "a meeting" if shot.get("due_meeting_id") is not None else "no date"
 
 
 def _value(value: object) -> str:

@@ -189,3 +189,5 @@ def test_revising_a_due_date_says_how_it_was_read(ready: RunningBot) -> None:
     assert "“Q1 2027” read as Wed 31 Mar 2027" in reply
     say(ready, "due A-1 ongoing")
     assert action(ready, 1).due_kind == DueKind.NONE
+    say(ready, "show A-1")
+    assert "due 2027-03-31 → no date" in json.dumps(last_reply_blocks(ready), ensure_ascii=False)
