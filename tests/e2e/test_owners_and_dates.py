@@ -191,3 +191,11 @@ def test_revising_a_due_date_says_how_it_was_read(ready: RunningBot) -> None:
     assert action(ready, 1).due_kind == DueKind.NONE
     say(ready, "show A-1")
     assert "due 2027-03-31 → no date" in json.dumps(last_reply_blocks(ready), ensure_ascii=False)
+
+
+def test_a_month_meeting_of_a_kind_the_secretariat_named(ready: RunningBot) -> None:
+    say(ready, "meeting next 03/12/2026 10:00 Board: Finance and audit")
+    say(ready, "add CFO to present the budget by the December meeting of the Board")
+    due = action(ready, 1)
+    assert due.due_kind == DueKind.MEETING and due.due_meeting is not None
+    assert due.due_meeting.kind == "board"
