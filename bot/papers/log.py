@@ -159,11 +159,15 @@ def meeting_cell(meeting: MeetingView | None, zone: ZoneInfo) -> str:
 
 
 def owner_cell(owner: OwnerView, names: Names) -> str:
-    """The role as written, then its holder's name; a person by name alone."""
+    """The role as the minutes wrote it, then its holder's name; a person by name alone;
+    an owner outside Slack marked as such, with how to reach them if it was recorded."""
     if owner.role is None:
         return names(owner.user_id) if owner.user_id else FORMER_MEMBER
+    name = owner.title or owner.role
+    if owner.external:
+        return f"{name} (external{': ' + owner.contact if owner.contact else ''})"
     holder = names(owner.user_id) if owner.user_id else "vacant"
-    return f"{owner.role} ({holder})"
+    return f"{name} ({holder})"
 
 
 def due_cells(action: ActionView) -> tuple[date | None, date | None]:

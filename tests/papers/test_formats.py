@@ -301,3 +301,28 @@ def test_recurring_and_waiting_actions_say_so_beside_their_dates(
                                   original_due_day=None, awaits_next_meeting=True)
     assert due_note(waiting) == "No date until the next meeting is set."
     assert due_note(view) == ""
+
+
+def test_owners_read_as_the_minutes_wrote_them(sessions: sessionmaker[Session]) -> None:
+    from storage.owners import RoleOwner
+    from storage.services import actions
+    from storage.services.due import ResolvedDue
+
+    build_known_log(sessions)
+    with transaction(sessions) as session:
+        director = roles.create_role(
+            session, team_id=TEAM, actor=SEC, title="Director of Business Services",
+            code=None, external=False, contact=None, is_person=False, now=NOW)
+        roles.set_role_holder(session, team_id=TEAM, actor=SEC, code=director.code,
+                              user_id="UALEX", now=NOW)
+        council = roles.create_role(
+            session, team_id=TEAM, actor=SEC, title="County Council Chief Executive",
+            code=None, external=True, contact="ceo@county.example", is_person=False, now=NOW)
+        actions.record_action(
+            session, team_id=TEAM, actor=SEC, text="agree the estates plan",
+            owners=[RoleOwner(director.code), RoleOwner(council.code)], agenda_item=None,
+            due=ResolvedDue(on=date(2026, 12, 15), meeting=None), source_meeting=None,
+            now=NOW)
+    [row] = [r for r in _log(sessions).rows if r.action == "agree the estates plan"]
+    assert row.owners == ("Director of Business Services (Alex Assistant); "
+                          "County Council Chief Executive (external: ceo@county.example)")
