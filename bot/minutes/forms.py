@@ -43,6 +43,10 @@ DETAILS_RE = re.compile(
 _INLINE_LABEL_RE = re.compile(r"\(\s*actions?\s*[:\-–]\s*(?P<rest>[^()]+?)\s*\)", re.IGNORECASE)
 RESOLVED_RE = re.compile(r"^(?:RESOLVED|Resolved(?=\s*(?:that|:)))\b\s*[:\-–]?\s*(?:that\b)?\s*"
                          r"(?P<rest>.*)$")
+# "Action for DCC: review …", "Action on the ACC to report …".
+_ACTION_FOR_RE = re.compile(
+    r"^actions?\s+(?:for|on)\s+(?P<owner>[^:]{2,60}?)(?:\s*:\s*|\s+to\s+)(?P<rest>[a-z].+)$",
+    re.IGNORECASE)
 _CONNECTIVES_TO = ("to",)
 _CONNECTIVES_AGREED = ("would", "will", "should", "is to", "are to", "to", "must", "shall")
 _TOOK_RE = re.compile(
@@ -113,6 +117,9 @@ def read_sentence(sentence: str, *, in_actions: bool) -> Found | None:
     text = sentence.strip().rstrip(".").strip()
     if not text:
         return None
+    action_for = _ACTION_FOR_RE.match(text)
+    if action_for and is_owner_phrase(action_for["owner"], strict=False):
+        return Found(action_for["owner"], action_for["rest"], "action-for", 0.9)
     took = _TOOK_RE.match(text)
     if took and is_owner_phrase(took["owner"], strict=not in_actions):
         return Found(took["owner"], took["rest"], "took-action", 0.9)

@@ -395,3 +395,11 @@ def test_word_numbered_items_end_the_matters_arising() -> None:
     result = extraction_json(extract_actions(read_minutes("m.docx", out.getvalue()), today=TODAY))
     assert [(a["text"], a["agenda_item"]) for a in result["actions"]] == [("share the audit", "2")]
     assert result["brought_forward"] == ["DCC to review the vacancies."]
+
+
+def test_action_for_and_action_on_a_role() -> None:
+    found = actions("2. Roads\nThe PCC noted the figures. Action for DCC: review the campaign "
+                    "plan.\nAction on the ACC to report the hours to the July meeting.")
+    assert [(a["owners"], a["text"]) for a in found] == [
+        (["DCC"], "review the campaign plan"),
+        (["ACC"], "report the hours to the July meeting")]
