@@ -138,6 +138,18 @@ def check_message(args: Args, *, require_content: bool = True) -> None:
         raise ApiError("msg_too_long")
     if blocks not in (None, ""):
         _check_blocks(blocks, MAX_MESSAGE_BLOCKS, "/blocks", "invalid_blocks")
+    if args.get("metadata") not in (None, ""):
+        check_metadata(args["metadata"])
+
+
+def check_metadata(metadata: Any) -> None:
+    """Message metadata is an object with a string `event_type` and an object
+    `event_payload` (https://api.slack.com/metadata/using)."""
+    if not isinstance(metadata, dict):
+        raise ApiError("invalid_metadata_format")
+    if not isinstance(metadata.get("event_type"), str) or not metadata["event_type"] or \
+            not isinstance(metadata.get("event_payload"), dict):
+        raise ApiError("invalid_metadata_schema")
 
 
 def check_view(view: Any, expected_type: str | None) -> dict[str, Any]:

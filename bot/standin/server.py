@@ -50,7 +50,8 @@ CALLER_MISTAKES = frozenset({
     "invalid_arguments", "invalid_blocks", "invalid_blocks_format", "no_text", "msg_too_long",
     "unknown_method", "not_implemented_in_standin", "missing_scope", "not_authed",
     "invalid_trigger_id", "exchanged_trigger_id", "used_url", "invalid_json", "invalid_cursor",
-    "method_not_supported_for_channel_type", "invalid_types",
+    "method_not_supported_for_channel_type", "invalid_types", "invalid_metadata_format",
+    "invalid_metadata_schema",
 })
 # https://api.slack.com/interactivity/handling#message_responses: a response_url can be
 # used up to five times within 30 minutes.

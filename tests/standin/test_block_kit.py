@@ -112,3 +112,16 @@ def test_blocks_missing_required_fields_are_refused_not_crashed_on() -> None:
     assert "invalid rich_text block" in refusal([{"type": "rich_text"}])
     assert "'text'" in refusal([actions({"type": "button", "action_id": "x"})])
     assert "/blocks/0/elements/0" in refusal([{"type": "context", "elements": [{"type": "image"}]}])
+
+
+@pytest.mark.parametrize(("metadata", "error"), [
+    ("not json", "invalid_metadata_format"),
+    ({"event_payload": {"key": "k"}}, "invalid_metadata_schema"),
+    ({"event_type": "reminder", "event_payload": "k"}, "invalid_metadata_schema"),
+])
+def test_message_metadata_needs_event_type_and_payload(metadata: Any, error: str) -> None:
+    check_message({"text": "t", "metadata": {"event_type": "reminder",
+                                             "event_payload": {"key": "k"}}})
+    with pytest.raises(ApiError) as failure:
+        check_message({"text": "t", "metadata": metadata})
+    assert failure.value.error == error
