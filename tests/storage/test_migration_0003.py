@@ -48,7 +48,7 @@ def _old_rows(engine: Engine) -> None:
         )
 
 
-@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_old_actions_and_roles_keep_their_meaning(tmp_path: Path, kind: str) -> None:
     with empty_database_url(tmp_path, kind) as url:
         engine = make_engine(url)

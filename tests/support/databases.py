@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
 
 from storage.db import make_engine
@@ -46,10 +47,23 @@ def empty_database_url(tmp_dir: Path, kind: str | None = None) -> Iterator[str]:
     """A URL to a new, empty database of ``kind`` ("sqlite" or "postgres"; by default the
     backend under test), removed afterwards."""
     if (kind or backend()) == "postgres":
+        if kind == "postgres" and backend() != "postgres":
+            _skip_without_postgres()  # a test asking for PostgreSQL in a SQLite run
         with _postgres_database() as url:
             yield url
     else:
         yield f"sqlite:///{tmp_dir / f'actionlog-{uuid.uuid4().hex[:8]}.db'}"
+
+
+def _skip_without_postgres() -> None:
+    """Skip (or, when CI requires PostgreSQL, fail) with the reason the server is unusable;
+    a backstop for tests that need it but lack the `postgres` mark."""
+    reason = postgres_unreachable_reason()
+    if reason is None:
+        return
+    if os.environ.get("ACTIONLOG_REQUIRE_POSTGRES"):
+        pytest.fail(f"ACTIONLOG_REQUIRE_POSTGRES is set but {reason}")
+    pytest.skip(f"needs PostgreSQL: {reason}")
 
 
 @contextmanager
