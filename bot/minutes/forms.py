@@ -83,6 +83,10 @@ _REQUESTED_FROM_RE = re.compile(
     r"^.{0,80}?\b(?:requested|asked\s+for|required|sought)\s+(?P<what>(?:a|an|the)\s+.+?)\s+"
     r"from\s+(?P<owner>(?:the\s+)?[A-Z][^,;]{1,60}?)"
     r"(?P<tail>\s+(?:by|before|at|for|to|within)\s+.+)?$")
+_LEAD_BRACKET_RE = re.compile(
+    r"^(?P<rest>\S.+?)\s*\(\s*(?:lead|owner|responsible|action(?: by)?|who)\s*[:\-–]\s*"
+    r"(?P<owner>[^,;()]{2,60}?)\s*(?:[,;]\s*(?:by|due|deadline)?\s*:?\s*(?P<due>[^()]+?))?\s*\)$",
+    re.IGNORECASE)
 _TRAILING_DASH_RE = re.compile(
     r"^(?P<rest>\S.+?)\s+[–—-]\s+(?P<owner>[^–—]{2,60}?)(?:\s+[–—-]\s+(?P<due>[^–—]+))?$")
 _TRAILING_BRACKET_RE = re.compile(
@@ -140,6 +144,11 @@ def read_sentence(sentence: str, *, in_actions: bool) -> Found | None:
     dashed = _DASH_RE.match(text) if in_actions else None
     if dashed and is_owner_phrase(dashed["owner"], strict=False):
         return Found(dashed["owner"], dashed["rest"], "owner-dash", 0.85)
+    lead = _LEAD_BRACKET_RE.match(text) if in_actions else None
+    if lead and is_owner_phrase(lead["owner"], strict=False):
+        # "Publish the timetable (Lead: RT, by 30/06/2028)".
+        rest = lead["rest"] + (f" by {lead['due']}" if lead["due"] else "")
+        return Found(lead["owner"], rest, "owner-bracket", 0.85)
     trailing = (_TRAILING_DASH_RE.match(text) or _TRAILING_BRACKET_RE.match(text)) \
         if in_actions else None
     if trailing and is_owner_phrase(trailing["owner"], strict=True) and \

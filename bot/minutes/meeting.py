@@ -37,7 +37,10 @@ _NEXT_RE = re.compile(
     r"^(?:(?:agenda\s+)?(?:item|minute)\s+)?(?:\d{1,3}(?:[./]\d{1,3})*\.?\s*(?:[-–—:]\s*)?)?"
     r"(?:(?:date|confirmation|details|time)\s+(?:and\s+\w+\s+)?"
     r"of\s+(?:the\s+)?)?next\s+meeting\b"
-    r"|^the next (?:[\w-]+ ){0,4}meeting (?:will|is|shall)\b",
+    r"|^the next (?:[\w-]+ ){0,4}meeting (?:will|is|shall)\b"
+    # "Next SMT: Monday 3 July 2028", "Next Board meeting:".
+    r"|^next\s+(?:(?-i:[A-Z][\w&-]*)\s+){0,3}(?:meeting|mtg)\s*:"
+    r"|^next\s+(?-i:[A-Z]{2,6})\s*:",
     re.IGNORECASE,
 )
 # "Confirmation of next meeting type / date / time / venue:" names fields, not a meeting.

@@ -403,3 +403,13 @@ def test_action_for_and_action_on_a_role() -> None:
     assert [(a["owners"], a["text"]) for a in found] == [
         (["DCC"], "review the campaign plan"),
         (["ACC"], "report the hours to the July meeting")]
+
+
+def test_a_lead_in_brackets_and_a_next_meeting_named_by_its_acronym() -> None:
+    result = extraction_json(extract(
+        HEADER + "2. Commissioning\nActions:\n• Publish the timetable (Lead: RT, by 30/06/2027)\n"
+        "• Brief the PCC on the bid (Lead: Chief Executive)\n\nNext steps: the CC will report "
+        "on 3 March 2027.\nNext SMT: Monday 3 May 2027, 09:00.\n"))
+    assert [(a["owners"], a["due"]["kind"]) for a in result["actions"]][:2] == [
+        (["RT"], "date"), (["CEO"], "none")]
+    assert result["next_meeting"]["date"] == "2027-05-03"
