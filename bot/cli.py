@@ -253,7 +253,8 @@ def _run(args: argparse.Namespace) -> int:
         if settings.socket_mode:
             return _serve_socket_mode(runtime.app, settings)
         wsgi = SlackWsgiApp(runtime.app, health_check=lambda: _database_ok(engine),
-                            signing_secret=settings.request_signing_secret)
+                            signing_secret=settings.request_signing_secret,
+                            replays=runtime.replays)
         return _serve_http(wsgi, settings, args)
     finally:
         scheduler.shutdown(wait=False)

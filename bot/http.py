@@ -15,6 +15,8 @@ from slack_bolt import App, BoltRequest
 from slack_sdk.signature import SignatureVerifier
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
+from bot.replays import RequestLedger, request_key
+
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 # Slack's payloads are a few KiB; anything far larger is not from Slack.
@@ -58,6 +60,7 @@ class SlackWsgiApp:
     With a signing secret, every request's timestamp and signature are checked here,
     before its body is parsed, so nothing unsigned reaches the parser or Bolt. Without
     one (Socket Mode, where requests are not signed) the check is left to Bolt's own.
+    With ``replays``, a request already taken is answered without acting (bot/replays.py).
     """
 
     def __init__(
@@ -66,10 +69,12 @@ class SlackWsgiApp:
         health_check: Callable[[], bool],
         *,
         signing_secret: str | None = None,
+        replays: RequestLedger | None = None,
     ) -> None:
         self._bolt = bolt_app
         self._healthy = health_check
         self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
+        self._replays = replays
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -114,7 +119,17 @@ class SlackWsgiApp:
         if not _shaped_like_slack(request.body):
             return 400, {"content-type": "text/plain"}, b"Bad Request"
         fields.update(_describe(request))
+        key = None
+        if self._replays is not None:
+            # A copy of a request already taken (a replay, or Slack's retry) is answered
+            # at once and does nothing.
+            key, keep_for = request_key(request.body, text)
+            if not self._replays.claim(str(fields.get("team") or ""), key, keep_for):
+                fields["repeat"] = True
+                return 200, {"content-type": "text/plain"}, b""
         response = self._bolt.dispatch(request)
+        if key is not None and response.status >= 500:
+            self._replays.release(key)  # type: ignore[union-attr]  # so a retry can act
         out_headers = {k: ";".join(v) for k, v in response.headers.items()}
         return response.status, out_headers, (response.body or "").encode("utf-8")
 

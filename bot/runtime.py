@@ -13,6 +13,7 @@ from bot.app import Deps, build_app, make_web_client
 from bot.directory import SlackDirectory
 from bot.messenger import SlackMessenger
 from bot.papers.attach import SummaryAttachment
+from bot.replays import RequestLedger
 from bot.settings import Settings
 from reminders.clock import Clock
 from reminders.service import ReminderService
@@ -24,6 +25,7 @@ class Runtime:
     deps: Deps
     messenger: SlackMessenger
     reminders: ReminderService
+    replays: RequestLedger
 
 
 def instance_id() -> str:
@@ -40,4 +42,4 @@ def build_runtime(settings: Settings, sessions: sessionmaker[Session], clock: Cl
     app = build_app(settings, deps, client=client)
     service = ReminderService(sessions, messenger, clock, settings.timezone, instance_id(),
                               posts_per_minute=settings.ACTIONLOG_POSTS_PER_MINUTE)
-    return Runtime(app, deps, messenger, service)
+    return Runtime(app, deps, messenger, service, RequestLedger(sessions, clock))

@@ -362,3 +362,19 @@ class PendingImport(Base):
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_pending_imports_team_user", "team_id", "user_id"),)
+
+
+class RequestKey(Base):
+    """A request from Slack (or a form's submission) already taken, kept until it expires.
+
+    A replayed or retried request finds its key here and is answered without acting
+    again; the primary key is the lock, so two copies arriving at once act once.
+    """
+
+    __tablename__ = "request_keys"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_request_keys_expires_at", "expires_at"),)

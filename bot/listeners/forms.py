@@ -17,6 +17,7 @@ from bot.listeners.submissions import Submission, SubmissionRunner
 from bot.open_form import open_form
 from bot.parsing import commands as c
 from bot.render.forms import NEXT_MEETING, record_action_form
+from bot.replays import form_key
 from storage.db import transaction
 from storage.due import DueAtMeetingOn, DueAtNextMeeting, DueOnDate, DueSpec
 from storage.owners import OwnerRef, RoleOwner, UserOwner
@@ -70,7 +71,8 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
             ack(response_action="errors", errors={exc.block_id: exc.message})
             return
         runner.run(ack, client, Submission(
-            body["team"]["id"], body["user"]["id"], command, BlockId.TEXT, command.text))
+            body["team"]["id"], body["user"]["id"], command, BlockId.TEXT, command.text,
+            form_key(body["team"]["id"], view)))
 
     @app.view(CallbackId.ADD_UPDATE)
     def on_update_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
@@ -83,7 +85,7 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
         note = str(_value(values, BlockId.NOTE) or "")
         runner.run(ack, client, Submission(
             body["team"]["id"], body["user"]["id"], c.UpdateAction(ref=ref, note=note),
-            BlockId.NOTE, f"Update to A-{ref}: {note}"))
+            BlockId.NOTE, f"Update to A-{ref}: {note}", form_key(body["team"]["id"], view)))
 
     @app.view(CallbackId.NEED_MORE_TIME)
     def on_more_time_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
@@ -105,7 +107,8 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
         runner.run(ack, client, Submission(
             body["team"]["id"], body["user"]["id"],
             commands.RequestMoreTime(ref, new_date, reason), BlockId.REASON,
-            f"More time for A-{ref}, until {new_date:%d/%m/%Y}: {reason}"))
+            f"More time for A-{ref}, until {new_date:%d/%m/%Y}: {reason}",
+            form_key(body["team"]["id"], view)))
 
 
 # Slack always sends a submitted form's fields; without them there is nothing to record.

@@ -21,6 +21,7 @@ from bot.errors import BUSY_MESSAGE, FAILED_MESSAGE
 from bot.handoff import Handoff
 from bot.parsing import commands as c
 from bot.render.help import render_late_refusal
+from bot.replays import RequestLedger
 from storage.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class Submission:
     command: c.Command | commands.RecordFromForm | commands.RequestMoreTime
     error_block: str  # the field under which a refusal is shown
     typed: str  # what the person entered, repeated if the refusal must come by message
+    key: str | None = None  # the view and its state: the same submission twice acts once
 
 
 class SubmissionRunner:
@@ -49,9 +51,16 @@ class SubmissionRunner:
 
     def __init__(self, deps: Deps, directory: SlackDirectory, home: HomeRefresher) -> None:
         self._deps, self._directory, self._home = deps, directory, home
+        self._ledger = RequestLedger(deps.sessions, deps.clock)
 
     def run(self, ack: Ack, client: WebClient, submission: Submission) -> None:
         """Ack within the budget: with the refusal in the form, or closing it."""
+        if submission.key is not None and not self._ledger.claim(submission.team_id,
+                                                                 submission.key):
+            # Submitted twice: the first copy acts and confirms by message; this one
+            # just lets the form close.
+            ack()
+            return
         handoff: Handoff[str | None] = Handoff()
         queued = self._deps.backlog.submit(
             f"form {type(submission.command).__name__}",
@@ -61,6 +70,7 @@ class SubmissionRunner:
             on_failure=lambda _exc: None,
         )
         if not queued:
+            self._release(submission)
             ack(response_action="errors", errors={submission.error_block: _plain(BUSY_MESSAGE)})
             return
         in_time, refusal = handoff.take()
@@ -90,9 +100,14 @@ class SubmissionRunner:
             client.chat_postMessage(channel=member, **reply.payload())
         self._home.refresh(submission.team_id, outcome.changed_for)
 
-    @staticmethod
-    def _refuse(client: WebClient, submission: Submission, handoff: Handoff[str | None],
+    def _release(self, submission: Submission) -> None:
+        """Nothing was changed: the same form may be sent again and must then act."""
+        if submission.key is not None:
+            self._ledger.release(submission.key)
+
+    def _refuse(self, client: WebClient, submission: Submission, handoff: Handoff[str | None],
                 message: str) -> None:
+        self._release(submission)
         if handoff.give(message):
             return  # shown in the form, which is still open
         reply = render_late_refusal(message, submission.typed)

@@ -206,11 +206,16 @@ class SignedSlackClient:
 
     def view_submission(
         self, callback_id: str, state_values: Mapping[str, Any], *, user_id: str,
-        private_metadata: str = "", view_id: str = "V123", blocks: list[Any] | None = None,
+        private_metadata: str = "", view_id: str | None = None, blocks: list[Any] | None = None,
         user_name: str | None = None, trigger_id: str | None = None,
         **options: Unpack[SendOptions],
     ) -> requests.Response:
-        """Send a `view_submission` payload for a modal with the given input state."""
+        """Send a `view_submission` payload for a modal with the given input state.
+
+        Each opened modal has its own view id; without ``view_id`` a new one is made, so
+        only a submission sent twice on purpose repeats one.
+        """
+        view_id = view_id or f"V{next(self._serial):08d}"
         payload = self._interaction("view_submission", user_id, user_name, trigger_id)
         payload["view"] = {
             "id": view_id, "team_id": self.team_id, "type": "modal", "callback_id": callback_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -113,8 +114,9 @@ def test_first_event_and_its_retry_racing_on_a_new_workspace(fresh_bot: RunningB
         lambda: bot.slack.event(event, event_id="Ev0RACE1", retry_num=1),
     )
     assert [r.status_code for r in responses] == [200, 200]
-    bot.standin.wait_for("views.publish", count=2)
-    assert len(set(_views_for(bot, "UOTHER"))) == 1
+    bot.standin.wait_for("views.publish", count=1)
+    time.sleep(0.3)  # a second publish, had the retry acted, would have come by now
+    assert len(_views_for(bot, "UOTHER")) == 1  # the retry is answered without acting
     assert _count(bot, WorkspaceSettings) in (0, 1)
     assert _count(bot, Role) in (0, 7)
     assert _count(bot, SecretariatMember) == 0  # opening Home makes nobody secretariat
@@ -164,12 +166,14 @@ def test_form_submitted_twice_at_once_records_one_action(fresh_bot: RunningBot) 
     state = _form_state("brief the PCC on 101 call handling")
 
     def submit() -> requests.Response:
-        return bot.slack.view_submission(CallbackId.RECORD_ACTION, state, user_id="USEC")
+        return bot.slack.view_submission(CallbackId.RECORD_ACTION, state, user_id="USEC",
+                                         view_id="V0TWICE")
 
     responses = _together(submit, submit)
     assert [r.status_code for r in responses] == [200, 200]
+    # The same view and state twice: one copy acts, the other just closes the form.
     refused = [r for r in responses if r.text and "errors" in r.text]
-    assert len(refused) == 1 and "a moment ago" in refused[0].text, [r.text for r in responses]
+    assert not refused, [r.text for r in responses]
     assert _count(bot, Action) == 2  # the one from the set-up, and one from the form
     assert _count(bot, ActionEvent, ActionEvent.kind == "created") == 2
 

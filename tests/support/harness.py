@@ -59,7 +59,8 @@ def running_bot(
         app = runtime.app
         server = make_server(
             SlackWsgiApp(app, health_check=lambda: True,
-                         signing_secret=settings.request_signing_secret),
+                         signing_secret=settings.request_signing_secret,
+                         replays=runtime.replays),
             host="127.0.0.1", port=0,
         )
         thread = threading.Thread(target=server.run, daemon=True)
