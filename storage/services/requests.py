@@ -20,8 +20,10 @@ def claim_request(session: Session, *, team_id: str, key: str, now: datetime,
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(RequestKey).values(
         key=key, team_id=team_id[:32], expires_at=now + keep_for
-    ).on_conflict_do_nothing(index_elements=[RequestKey.key])
-    return session.execute(statement).rowcount == 1  # type: ignore[attr-defined]
+    ).on_conflict_do_nothing(index_elements=[RequestKey.key]).returning(RequestKey.key)
+    # RETURNING gives the row only when it was inserted; rowcount is not reliable here
+    # across drivers (psycopg reports -1 for this statement).
+    return session.execute(statement).first() is not None
 
 
 def release_request(session: Session, *, key: str) -> None:
