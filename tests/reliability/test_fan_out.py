@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from storage.db import transaction
 from storage.models import Action
+from tests.reliability import summary
 from tests.reliability.conftest import say, wait_until_settled
 from tests.support.harness import RunningBot
 
@@ -44,6 +45,8 @@ def test_more_than_twenty_owners_are_refused_before_any_lookup(crowd: RunningBot
     assert "at most 20 owners" in reply and "names 21" in reply, reply
     assert _actions(bot) == 0
     assert not set(_looked_up(bot)) & set(CROWD)
+    summary.report(f"21 owners named: refused, {sum(_looked_up(bot)[u] for u in CROWD)} "
+                   "users.info calls for them")
 
 
 def test_reassigning_to_more_than_twenty_is_refused(crowd: RunningBot) -> None:
@@ -76,6 +79,8 @@ def test_twenty_owners_cost_one_lookup_and_one_home_tab_each(crowd: RunningBot) 
     assert all(looked_up[u] == 1 for u in CROWD[:20]), looked_up
     published = Counter(str(c.args.get("user_id")) for c in bot.standin.calls_to("views.publish"))
     assert all(published[u] == 1 for u in CROWD[:20]), published
+    summary.report(f"20 owners named: {sum(looked_up.values())} users.info and "
+                   f"{sum(published.values())} views.publish calls in all")
 
 
 def test_a_home_tab_whose_content_did_not_change_is_not_published(crowd: RunningBot) -> None:

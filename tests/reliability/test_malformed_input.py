@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from bot.ids import ActionId
 from bot.standin.signed_client import SLACK_USER_AGENT, sign
 from storage.db import transaction
-from storage.models import Base
 from tests.reliability.conftest import direct_messages, next_direct_message, say
+from tests.support.databases import record_tables
 from tests.support.harness import SIGNING_SECRET, TEAM, RunningBot
 
 DEEP = 100_000
@@ -26,7 +26,7 @@ DEEP = 100_000
 def _rows(bot: RunningBot) -> int:
     with transaction(bot.sessions) as session:
         return sum(session.scalar(select(func.count()).select_from(table)) or 0
-                   for table in Base.metadata.sorted_tables)
+                   for table in record_tables())
 
 
 def _post(bot: RunningBot, body: bytes, content_type: str, stamp: str | None = None
@@ -102,7 +102,7 @@ def with_action(fresh_bot: RunningBot) -> RunningBot:
 
 def _everything(bot: RunningBot) -> list[tuple[object, ...]]:
     with transaction(bot.sessions) as session:
-        return [tuple(row) for table in Base.metadata.sorted_tables
+        return [tuple(row) for table in record_tables()
                 for row in session.execute(select(table)).all()]
 
 

@@ -20,6 +20,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine, event
 
 from bot.ids import ActionId, CallbackId
+from tests.reliability import summary
 from tests.reliability.conftest import (
     direct_messages,
     next_direct_message,
@@ -122,7 +123,10 @@ def test_no_slack_call_inside_a_transaction(guard: Guard, bot: RunningBot) -> No
     assert len(bot.standin.files.shared("DUSEC")) >= 3, "the exports were not all uploaded"
     assert bot.standin.files.shared("C0TEAM"), "the summary's action log was not attached"
     assert bot.standin.calls_to("usergroups.users.list"), "the group was never asked"
+    calls = len(bot.standin.calls)
     assert guard.violations == [], "\n".join(guard.violations)
+    summary.report(f"Slack calls inside a database transaction: {len(guard.violations)} of "
+                   f"{calls} Web API calls (every kind of request and a reminder round)")
 
 
 def test_a_rate_limited_lookup_does_not_hold_up_other_writes(bot: RunningBot) -> None:
@@ -139,6 +143,8 @@ def test_a_rate_limited_lookup_does_not_hold_up_other_writes(bot: RunningBot) ->
     _wait_for_reply(bot, "Update added")
     took = time.perf_counter() - started
     _wait_for_reply(bot, "Recorded *A-2*")
+    summary.report(f"A 429 (Retry-After 4 s) on one person's owner check: another person's "
+                   f"update answered in {took:.2f} s")
     assert took < 2.0, f"the other person's update waited {took:.1f} s"
 
 

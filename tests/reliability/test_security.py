@@ -28,7 +28,7 @@ from bot.ids import ActionId
 from bot.log import configure_logging
 from bot.standin.signed_client import SLACK_USER_AGENT, sign
 from storage.db import transaction
-from storage.models import Action, ActionEvent, Base, Meeting
+from storage.models import Action, ActionEvent, Meeting
 from tests.reliability.conftest import (
     check_layout,
     everything_sent,
@@ -37,6 +37,7 @@ from tests.reliability.conftest import (
     say,
     wait_until_settled,
 )
+from tests.support.databases import record_tables
 from tests.support.harness import BOT_TOKEN, SIGNING_SECRET, TEAM, RunningBot, bot_settings
 
 # -- signature, replay and malformed requests -------------------------------------------
@@ -46,7 +47,7 @@ def _rows(bot: RunningBot) -> int:
     with transaction(bot.sessions) as session:
         return sum(
             session.scalar(select(func.count()).select_from(table)) or 0
-            for table in Base.metadata.sorted_tables
+            for table in record_tables()
         )
 
 
@@ -542,7 +543,7 @@ def _everything_stored(bot: RunningBot) -> list[tuple[object, ...]]:
     with transaction(bot.sessions) as session:
         return [
             tuple(row)
-            for table in Base.metadata.sorted_tables
+            for table in record_tables()
             for row in session.execute(select(table)).all()
         ]
 

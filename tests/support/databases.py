@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -88,3 +89,11 @@ def clear_all_tables(engine: Engine) -> None:
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
+
+
+def record_tables() -> list[Any]:
+    """The action log's own tables: all but the request keys, which note every request
+    Slack sends (bot/replays.py), whether it changed anything or not."""
+    from storage.models import Base, RequestKey
+
+    return [t for t in Base.metadata.sorted_tables if t is not RequestKey.__table__]
