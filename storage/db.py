@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.lengths import refuse_overlong
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -58,8 +60,11 @@ READ_ONLY = "actionlog_read_only"
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded objects usable after commit (renderers read them)."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions that keep loaded objects usable after commit (renderers read them), and
+    refuse text longer than its column on every backend (storage/lengths.py)."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    event.listen(factory, "before_flush", refuse_overlong)
+    return factory
 
 
 @contextmanager

@@ -184,3 +184,20 @@ def test_the_record_form_that_slack_will_not_open_is_explained(with_action: Runn
     assert response.status_code == 200
     text = next_direct_message(bot, "USEC", before, "the failed views.open")
     assert "could not be opened" in text
+
+
+# Columns have lengths; SQLite ignores them and PostgreSQL fails the whole transaction, so
+# an over-long value must be refused with a message on both, before the database sees it.
+OVERLONG = {
+    "a channel id of 41 characters": "settings channel <#C" + "A" * 40 + "|team>",
+    "a user group id of 41 characters": "secretariat group <!subteam^S" + "A" * 40 + "|sec>",
+}
+
+
+@pytest.mark.parametrize("name", list(OVERLONG))
+def test_an_overlong_value_is_refused_with_a_message(with_action: RunningBot, name: str) -> None:
+    bot = with_action
+    before = _everything(bot)
+    reply = say(bot, OVERLONG[name])
+    assert "too long" in reply, reply
+    assert _everything(bot) == before
