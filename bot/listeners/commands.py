@@ -78,7 +78,7 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
         except c.CommandError as exc:
             parsed = exc
         if isinstance(parsed, c.OpenImport):
-            open_paste_form(client, command["trigger_id"])
+            open_paste_form(client, command["trigger_id"], command["user_id"])
             return
         if isinstance(parsed, c.OpenForm):
             # The form opens here, not on the backlog: its trigger expires in 3 seconds.

@@ -16,6 +16,7 @@ from bot.ids import ActionId, BlockId, CallbackId, ImportField
 from bot.minutes.extract import extract_actions
 from bot.minutes.read import MinutesReadError, read_minutes
 from bot.minutes.review import flags, minutes_meeting, review_data, to_record
+from bot.open_form import open_form
 from bot.parsing.owners import KnownRole
 from bot.render.common import Reply, section
 from bot.render.imports import (
@@ -58,8 +59,8 @@ DEACTIVATED = "Only active members of this workspace can import actions; nothing
 _FIELDS = {"text": ImportField.TEXT, "owners": ImportField.OWNERS, "due": ImportField.DUE}
 
 
-def open_paste_form(client: WebClient, trigger_id: str) -> None:
-    client.views_open(trigger_id=trigger_id, view=paste_form())
+def open_paste_form(client: WebClient, trigger_id: str, user_id: str) -> None:
+    open_form(client, trigger_id, user_id, paste_form)
 
 
 def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefresher) -> None:
@@ -69,8 +70,10 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
     def start_review(client: WebClient, team_id: str, user_id: str, file_id: str,
                      trigger_id: str) -> None:
         """Open a form at once (the trigger lasts 3 s), then fill it with the file's review."""
-        opened = client.views_open(trigger_id=trigger_id,
-                                   view=notice_form("Reading the minutes…"))
+        opened = open_form(client, trigger_id, user_id,
+                           lambda: notice_form("Reading the minutes…"))
+        if opened is None:
+            return  # the person has been told; nothing was read or stored
         view_id = opened["view"]["id"]
         if directory.is_deactivated(user_id):
             client.views_update(view_id=view_id, view=notice_form(DEACTIVATED))
@@ -106,7 +109,8 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
         ack()
         found = minutes_file_ids((shortcut.get("message") or {}).get("files"))
         if not found:
-            client.views_open(trigger_id=shortcut["trigger_id"], view=notice_form(NO_FILE))
+            open_form(client, shortcut["trigger_id"], shortcut["user"]["id"],
+                      lambda: notice_form(NO_FILE))
             return
         start_review(client, shortcut["team"]["id"], shortcut["user"]["id"], found[0],
                      shortcut["trigger_id"])

@@ -201,3 +201,20 @@ def test_an_overlong_value_is_refused_with_a_message(with_action: RunningBot, na
     reply = say(bot, OVERLONG[name])
     assert "too long" in reply, reply
     assert _everything(bot) == before
+
+
+def test_an_import_form_that_slack_will_not_open_is_explained(with_action: RunningBot) -> None:
+    """The "Import from minutes" shortcut: nothing is read or stored, and the person hears."""
+    bot = with_action
+    shared = bot.standin.shared_files.add("F0MIN", "minutes.txt", b"ACTION: DCC to review",
+                                          user="USEC")
+    bot.standin.inject("views.open", "expired_trigger_id")
+    before = len(direct_messages(bot, "USEC"))
+    response = bot.slack.message_shortcut("import_from_minutes", user_id="USEC",
+                                          message_text="Minutes", message_user="USEC",
+                                          channel_id="C0TEAM", message_ts="5.1",
+                                          message_files=[shared])
+    assert response.status_code == 200
+    text = next_direct_message(bot, "USEC", before, "the failed views.open")
+    assert "could not be opened" in text
+    assert not bot.standin.calls_to("files.info")
