@@ -59,7 +59,8 @@ def clip(text: str, limit: int) -> str:
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]
     angle = cut.rfind("<")
-    if angle != -1 and ">" not in cut[angle:] and _TOKEN_START.match(cut, angle):
+    # Matched against the whole text: the cut may fall just after the "<" itself.
+    if angle != -1 and ">" not in cut[angle:] and _TOKEN_START.match(text, angle):
         cut = cut[:angle]
     return cut + "…"
 

@@ -166,3 +166,9 @@ def test_clip_never_cuts_an_entity(raw: str, limit: int) -> None:
     clipped = clip(escape(raw), limit)
     assert len(clipped) <= limit
     assert not BROKEN_ENTITY.search(clipped), clipped
+
+
+def test_clip_just_after_the_start_of_a_mention_drops_it_whole() -> None:
+    text = "owners: DCC (<@U0DCC>)"
+    clipped = clip(text, text.index("<") + 2)  # keeps "<" and nothing more of the mention
+    assert "<" not in clipped, clipped
