@@ -87,6 +87,10 @@ _LEAD_BRACKET_RE = re.compile(
     r"^(?P<rest>\S.+?)\s*\(\s*(?:lead|owner|responsible|action(?: by)?|who)\s*[:\-–]\s*"
     r"(?P<owner>[^,;()]{2,60}?)\s*(?:[,;]\s*(?:by|due|deadline)?\s*:?\s*(?P<due>[^()]+?))?\s*\)$",
     re.IGNORECASE)
+_WHICH_AGREED_RE = re.compile(
+    r"^.{0,80}?\b(?:requested|asked\s+for|sought)\s+(?P<what>.+?),\s+which\s+"
+    r"(?P<owner>(?:the\s+)?[A-Z][^,;]{1,60}?)\s+(?:agreed|undertook|offered)\s+to\s+"
+    r"(?P<verb>[a-z]+)(?P<tail>.*)$")
 _TRAILING_DASH_RE = re.compile(
     r"^(?P<rest>\S.+?)\s+[–—-]\s+(?P<owner>[^–—]{2,60}?)(?:\s+[–—-]\s+(?P<due>[^–—]+))?$")
 _TRAILING_BRACKET_RE = re.compile(
@@ -136,6 +140,11 @@ def read_sentence(sentence: str, *, in_actions: bool) -> Found | None:
     if colon and colon["rest"].split()[0].lower() not in _NOT_A_VERB and (
             is_owner_phrase(colon["owner"], strict=True) or _PERSON_RE.fullmatch(colon["owner"])):
         return Found(colon["owner"], colon["rest"], "owner-colon", 0.85)
+    which = _WHICH_AGREED_RE.match(text)
+    if which and is_owner_phrase(which["owner"], strict=True):
+        # "Members requested X, which the Chief Executive agreed to provide before …".
+        return Found(which["owner"], f"{which['verb']} {which['what']}{which['tail']}",
+                     "which-agreed", 0.7)
     requested = _REQUESTED_FROM_RE.match(text)
     if requested and is_owner_phrase(requested["owner"], strict=True):
         # "The PCC requested a report on X from the ACC by the next meeting."

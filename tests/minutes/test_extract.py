@@ -413,3 +413,11 @@ def test_a_lead_in_brackets_and_a_next_meeting_named_by_its_acronym() -> None:
     assert [(a["owners"], a["due"]["kind"]) for a in result["actions"]][:2] == [
         (["RT"], "date"), (["CEO"], "none")]
     assert result["next_meeting"]["date"] == "2027-05-03"
+
+
+def test_a_request_someone_agreed_to_meet() -> None:
+    [found] = actions("72 Fire\nMembers requested further information on the business case, "
+                      "which the Chief Executive agreed to provide before the September meeting.")
+    assert found["owners"] == ["CEO"]
+    assert found["text"].startswith("provide further information on the business case")
+    assert found["due"]["month"] == "2027-09"
