@@ -37,6 +37,8 @@ _MATTERS_ARISING_RE = re.compile(
     re.IGNORECASE,
 )
 _NEXT_MEETING_RE = re.compile(r"\bnext\s+meeting\b", re.IGNORECASE)
+# The log's own reference for an action ("A-31"), as the matters arising cite it.
+_ACTION_REF_RE = re.compile(r"\bA-\d{1,5}\b")
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,10 @@ def _text_line(line: Line, state: _State, found: list, brought_forward: list[str
         return
     if heading is not None:
         text = heading
+    if state.matters_arising and heading is None and (line.bullet or _ACTION_REF_RE.search(text)):
+        # "- A-31 (DCC) rural vacancies: complete": an earlier action, whatever its wording.
+        brought_forward.append(text)
+        return
     _sentences(text, line, state, found, brought_forward)
 
 

@@ -421,3 +421,11 @@ def test_a_request_someone_agreed_to_meet() -> None:
     assert found["owners"] == ["CEO"]
     assert found["text"].startswith("provide further information on the business case")
     assert found["due"]["month"] == "2027-09"
+
+
+def test_earlier_actions_listed_in_matters_arising_are_brought_forward() -> None:
+    result = extraction_json(extract(
+        HEADER + "1. Outstanding actions\n- A-31 (DCC) rural vacancies: complete.\n"
+        "A-35 (ACC) PCSO plan: under item 2.\n2. PCSOs\n* ACC to add retention measures.\n"))
+    assert [a["owners"] for a in result["actions"]] == [["ACC"]]
+    assert len(result["brought_forward"]) == 2
