@@ -300,9 +300,15 @@ def _reminders_run(args: argparse.Namespace) -> int:
     sent = sum(len(r.sent) for r in reports.values())
     failed = [f for r in reports.values() for f in r.failed]
     skipped = sum(len(r.skipped) for r in reports.values())
+    unreported = [f for r in reports.values() for f in r.unreported]
     print(f"sent {sent}, already sent {skipped}, failed {len(failed)}")
     for key, error in failed:
         print(f"  failed: {key}: {error}")
+    if unreported:
+        print(f"not reported to anyone ({len(unreported)}): the messages telling the "
+              "secretariat failed too, so only this output and the error log say so")
+        for key, error in unreported:
+            print(f"  unreported: {key}: {error}")
     return 1 if failed else 0
 
 

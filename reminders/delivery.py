@@ -6,6 +6,12 @@ inserting a row keyed by the message's key; the unique key means only one instan
 process that died is reconciled: Slack's history is asked whether the message (which
 carries its key in metadata) arrived, and it is sent only if it did not.
 
+A message that failed for a reason that can clear (the token, a scope, the bot's
+membership of a channel, rate limits, Slack's servers) stays on record as failed and is
+tried again on a later round that still plans it, after a backoff that grows to at most
+an hour: the planner stops planning it once the meeting it was for has passed. One that
+cannot clear (the person left) is not tried again. Either way it is sent at most once.
+
 A round's messages go out from a small pool of worker threads, paced under the
 workspace's posting ceiling: each worker claims, sends and finishes one message at a
 time, so the claim row still decides who sends what.
@@ -13,6 +19,7 @@ time, so the claim row still decides who sends what.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import socket
@@ -47,18 +54,31 @@ log = logging.getLogger("actionlog.reminders")
 # A claim older than this belongs to a process that stopped mid-send.
 STALE_CLAIM = timedelta(minutes=10)
 
+# A failed message is tried again after 1, 2, 4 ... minutes, never more than an hour
+# apart: quick after a token is fixed, yet a broken workspace is not hammered.
+RETRY_FIRST = timedelta(minutes=1)
+RETRY_LONGEST = timedelta(hours=1)
+
 # Enough senders to keep up with the workspace ceiling while each waits on Slack's round
 # trip and two small transactions; few enough not to crowd the database's connection pool.
 DELIVERY_WORKERS = 8
 
 
 class DeliveryError(Exception):
-    """Slack refused a message; ``permanent`` when retrying cannot help."""
+    """Slack refused a message; ``permanent`` when retrying cannot help.
 
-    def __init__(self, error: str, *, permanent: bool) -> None:
+    ``ambiguous`` when Slack may have posted it all the same (a 5xx or a dropped
+    connection): before it is sent again, Slack's history is checked for it. ``needed``
+    names the scope Slack asked for with ``missing_scope``.
+    """
+
+    def __init__(self, error: str, *, permanent: bool, ambiguous: bool = False,
+                 needed: str | None = None) -> None:
         super().__init__(error)
         self.error = error
         self.permanent = permanent
+        self.ambiguous = ambiguous
+        self.needed = needed
 
 
 class Messenger(Protocol):
@@ -78,6 +98,13 @@ class RoundReport:
     sent: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # Failures nobody could be told about (the reports to the secretariat failed too).
+    unreported: list[tuple[str, str]] = field(default_factory=list)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long after its last attempt a message that failed may be tried again."""
+    return min(RETRY_FIRST * 2 ** max(0, min(attempts - 1, 10)), RETRY_LONGEST)
 
 
 class Deliverer:
@@ -109,12 +136,17 @@ class Deliverer:
                       report)
         # Only now are this round's permanent failures on record for the reports to list.
         unreachable = [p for p in planned if p.kind == "unreachable"]
+        told = RoundReport()
         self._in_pool(
             unreachable,
             lambda item, part: self._deliver_unreachable(team_id, item, planned, part),
-            report,
+            told,
         )
+        self._merge(report, told)
         self._report_failures(team_id, report)
+        if told.failed and not (told.sent or told.skipped):
+            # Owners nobody could remind, and no secretariat member could be told.
+            self._nobody_told(team_id, report, told.failed)
         return report
 
     def _in_pool(
@@ -142,9 +174,14 @@ class Deliverer:
                     pool.shutdown(wait=True, cancel_futures=True)
                     raise
         for part in parts:
-            report.sent += part.sent
-            report.skipped += part.skipped
-            report.failed += part.failed
+            self._merge(report, part)
+
+    @staticmethod
+    def _merge(report: RoundReport, part: RoundReport) -> None:
+        report.sent += part.sent
+        report.skipped += part.skipped
+        report.failed += part.failed
+        report.unreported += part.unreported
 
     # -- one message --------------------------------------------------------------------
 
@@ -159,7 +196,7 @@ class Deliverer:
             ts = self._messenger.send(team_id, item.recipient, item.message, item.key)
         except DeliveryError as exc:
             self._finish(team_id, item.key, DeliveryState.FAILED, error=exc.error,
-                         permanent=exc.permanent)
+                         permanent=exc.permanent, ambiguous=exc.ambiguous, needed=exc.needed)
             report.failed.append((item.key, exc.error))
             outcome = "failed"
         else:
@@ -186,32 +223,46 @@ class Deliverer:
         return now
 
     def _take_over_if_abandoned(self, team_id: str, item: Planned) -> datetime | None:
+        """Take over a claim left by a dead process, or a failure whose retry is due.
+
+        Either way Slack may already hold the message (the process died after posting;
+        Slack posted but its answer was lost), so its history is asked first.
+        """
         now = self._clock.now()
         with transaction(self._sessions) as session:
             row = session.scalar(select(Delivery).where(
                 Delivery.team_id == team_id, Delivery.key == item.key))
-            if row is None or row.state != DeliveryState.CLAIMED:
+            if row is None:
                 return None
-            if not self._abandoned(row.claimed_by, now - row.claimed_at):
-                return None  # another instance is sending it right now
-            abandoned_at = row.claimed_at
-        try:
-            ts = self._messenger.find_sent(team_id, item.recipient, item.key, abandoned_at)
-        except DeliveryError as exc:
-            log.warning("cannot reconcile", extra={"fields": {"key": item.key,
-                                                               "error": exc.error}})
-            return None
-        if ts is not None:
-            self._finish(team_id, item.key, DeliveryState.SENT, ts=ts)
-            return None
+            detail = row.detail or {}
+            if row.state == DeliveryState.CLAIMED:
+                if not self._abandoned(row.claimed_by, now - row.claimed_at):
+                    return None  # another instance is sending it right now
+                check_slack = True
+            elif row.state == DeliveryState.FAILED and not detail.get("permanent"):
+                if now - row.claimed_at < retry_delay(row.attempts):
+                    return None  # backing off
+                check_slack = bool(detail.get("ambiguous"))
+            else:
+                return None  # sent, or failed for good
+            state, last_claim = row.state, row.claimed_at
+        if check_slack:
+            try:
+                ts = self._messenger.find_sent(team_id, item.recipient, item.key, last_claim)
+            except DeliveryError as exc:
+                log.warning("cannot reconcile", extra={"fields": {"key": item.key,
+                                                                   "error": exc.error}})
+                return None
+            if ts is not None:
+                self._finish(team_id, item.key, DeliveryState.SENT, ts=ts)
+                return None
         with transaction(self._sessions) as session:
             taken = session.execute(
                 update(Delivery)
                 .where(Delivery.team_id == team_id, Delivery.key == item.key,
-                       Delivery.state == DeliveryState.CLAIMED,
-                       Delivery.claimed_at == abandoned_at)
-                .values(claimed_by=self._instance, claimed_at=now,
-                        attempts=Delivery.attempts + 1)
+                       Delivery.state == state, Delivery.claimed_at == last_claim)
+                .values(state=DeliveryState.CLAIMED, claimed_by=self._instance,
+                        claimed_at=now, attempts=Delivery.attempts + 1)
             ).rowcount
         return now if taken == 1 else None
 
@@ -231,7 +282,8 @@ class Deliverer:
         return False
 
     def _finish(self, team_id: str, key: str, state: DeliveryState, *, ts: str | None = None,
-                error: str | None = None, permanent: bool = False) -> None:
+                error: str | None = None, permanent: bool = False, ambiguous: bool = False,
+                needed: str | None = None) -> None:
         with transaction(self._sessions) as session:
             row = session.scalar(select(Delivery).where(
                 Delivery.team_id == team_id, Delivery.key == key))
@@ -241,7 +293,8 @@ class Deliverer:
             row.error = error
             if state == DeliveryState.SENT:
                 row.sent_at = self._clock.now()
-            row.detail = {**(row.detail or {}), "permanent": permanent}
+            row.detail = {**(row.detail or {}), "permanent": permanent,
+                          "ambiguous": ambiguous, "needed": needed}
 
     # -- what the secretariat hears -----------------------------------------------------
 
@@ -279,28 +332,66 @@ class Deliverer:
         return tuple(found)
 
     def _report_failures(self, team_id: str, report: RoundReport) -> None:
-        """Tell the secretariat about messages that still failed after retries."""
-        transient = [(k, e) for k, e in report.failed if not k.startswith(("failure:",
-                                                                           "unreachable:"))]
+        """Tell the secretariat about messages that failed, once for each way they failed.
+
+        The report is keyed by what failed and how, so a second failure in the same
+        minute is reported too, while a message that fails the same way on every retry
+        is reported once. A report that reaches nobody is logged as an error.
+        """
+        transient = [k for k, _ in report.failed if not k.startswith(REPORT_PREFIXES)]
         if not transient:
             return
         with transaction(self._sessions) as session:
             members = secretariat_user_ids(session, team_id=team_id)
             rows = session.scalars(select(Delivery).where(
-                Delivery.team_id == team_id, Delivery.key.in_([k for k, _ in transient])
+                Delivery.team_id == team_id, Delivery.key.in_(transient)
             )).all()
-        failures = tuple(
-            DeliveryFailure(row.kind, row.recipient, row.error or "unknown error")
-            for row in rows
+        fresh = [
+            row for row in rows
             if not ((row.detail or {}).get("permanent") and row.kind == "reminder")
+            and (row.detail or {}).get("reported") != row.error
+        ]
+        if not fresh:
+            return
+        failures = tuple(
+            DeliveryFailure(row.kind, row.recipient, row.error or "unknown error",
+                            needed=(row.detail or {}).get("needed"),
+                            retried=not (row.detail or {}).get("permanent"))
+            for row in sorted(fresh, key=lambda r: r.key)
         )
+        what = "\n".join(f"{row.key}={row.error}" for row in sorted(fresh, key=lambda r: r.key))
+        digest = hashlib.sha256(what.encode()).hexdigest()[:16]
+        told = RoundReport()
+        for member in members:
+            item = Planned(f"failure:{digest}:{member}", "failure", member,
+                           FailureReport(failures))
+            self._deliver_one(team_id, item, told)
+        if told.sent or told.skipped:
+            self._mark_reported(team_id, {row.key: row.error for row in fresh})
+        else:
+            self._nobody_told(team_id, report, [(row.key, row.error or "") for row in fresh])
+
+    def _mark_reported(self, team_id: str, errors: dict[str, str | None]) -> None:
+        with transaction(self._sessions) as session:
+            for row in session.scalars(select(Delivery).where(
+                    Delivery.team_id == team_id, Delivery.key.in_(list(errors)))):
+                row.detail = {**(row.detail or {}), "reported": errors[row.key]}
+
+    @staticmethod
+    def _nobody_told(team_id: str, report: RoundReport,
+                     failures: Sequence[tuple[str, str]]) -> None:
+        """Failures no secretariat member could be told about: the log must say so."""
         if not failures:
             return
-        stamp = self._clock.now().strftime("%Y%m%dT%H%M")
-        for member in members:
-            item = Planned(f"failure:{stamp}:{member}", "failure", member,
-                           FailureReport(failures))
-            self._deliver_one(team_id, item, RoundReport())
+        report.unreported += failures
+        log.error("failures reached nobody", extra={"fields": {
+            "team": team_id, "failures": [f"{key}: {error}" for key, error in failures],
+            "outcome": "unreported",
+        }})
+
+
+# Messages to the secretariat about other messages: not themselves reported.
+REPORT_PREFIXES = ("failure:", "unreachable:")
 
 
 def _detail(item: Planned) -> dict[str, object]:

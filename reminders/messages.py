@@ -98,11 +98,13 @@ class MoreTimeRequest:
 class DeliveryFailure:
     kind: str  # reminder, summary, digest
     recipient: str  # a user or channel id
-    error: str
+    error: str  # Slack's error code, e.g. not_in_channel
+    needed: str | None = None  # the scope Slack asked for, with missing_scope
+    retried: bool = True  # whether a later round tries it again
 
 
 @dataclass(frozen=True)
 class FailureReport:
-    """Told to the secretariat: messages that still failed after retries."""
+    """Told to the secretariat: messages that failed, why, and how to put it right."""
 
     failures: tuple[DeliveryFailure, ...]

@@ -32,6 +32,7 @@ from bot.render.words import (
     time_words,
 )
 from reminders.messages import (
+    DeliveryFailure,
     DigestOwner,
     DueDateReminder,
     FailureReport,
@@ -423,7 +424,7 @@ def render_more_time_request(request: MoreTimeRequest, now: datetime, zone: Zone
 
 
 def render_failure_report(report: FailureReport) -> Reply:
-    """For the secretariat: messages that still could not be delivered after retries."""
+    """For the secretariat: messages that could not be delivered, why, and what fixes it."""
     count = len(report.failures)
     if not count:
         text = "Every message was delivered."
@@ -431,7 +432,8 @@ def render_failure_report(report: FailureReport) -> Reply:
     text = f"{_plural(count, 'message')} could not be delivered after retries."
     blocks: list[Block] = [section(f":warning: {text}")]
     lines = [
-        f"• {_short(f.kind, 40)} to {_recipient(f.recipient)}: `{_code(f.error)}`"
+        f"• {_short(f.kind, 40)} to {_recipient(f.recipient)}: `{_code(f.error)}`. "
+        f"{failure_fix(f)}"
         for f in report.failures
     ]
     room = MESSAGE_BLOCK_LIMIT - len(blocks) - 1
@@ -440,6 +442,41 @@ def render_failure_report(report: FailureReport) -> Reply:
     if placed < count:
         blocks.append(context(f"{count - placed} more failures not shown."))
     return Reply(text=text, blocks=blocks)
+
+
+BOT_MENTION = "@Action Log"
+TOKEN_ERRORS = frozenset({"token_revoked", "invalid_auth", "not_authed", "account_inactive",
+                          "token_expired"})
+MEMBERSHIP_ERRORS = frozenset({"not_in_channel", "channel_not_found"})
+
+
+def invite_line(channel_id: str) -> str:
+    """How the secretariat adds the bot to a channel it cannot post in."""
+    return (f"Action Log is not a member of {_recipient(channel_id)}: type "
+            f"`/invite {BOT_MENTION}` in that channel.")
+
+
+def failure_fix(failure: DeliveryFailure) -> str:
+    """What went wrong in words, what puts it right, and whether it will be sent later."""
+    error, channel = failure.error, failure.recipient[:1] in ("C", "G")
+    if error in TOKEN_ERRORS:
+        why = ("Slack no longer accepts the bot's own token (the app was removed, its token "
+               "revoked or the workspace deactivated): reinstall Action Log and update "
+               "SLACK_BOT_TOKEN. This is not about the person or channel.")
+    elif error == "missing_scope":
+        scope = f"the `{_code(failure.needed)}` scope" if failure.needed else "a scope"
+        why = (f"The app lacks {scope}: add it under OAuth & Permissions in the app's "
+               "settings and reinstall the app.")
+    elif error in MEMBERSHIP_ERRORS and channel:
+        why = invite_line(failure.recipient)
+    elif error in ("ratelimited", "internal_error", "service_unavailable", "fatal_error",
+                   "request_timeout") or error.startswith("HTTP ") or "Error" in error:
+        why = "Slack was busy or could not be reached."
+    else:
+        why = ""
+    then = ("It is sent again on a later round once this is fixed." if failure.retried
+            else "It will not be tried again.")
+    return f"{why} {then}".strip()
 
 
 def _recipient(recipient: str) -> str:

@@ -528,3 +528,18 @@ def test_vacant_and_external_owners_in_one_report() -> None:
     text = json.dumps(payload)
     assert payload["blocks"][0]["text"]["text"] == "Reminders not delivered"
     assert text.index("ACC (vacant)") < text.index("*To chase*") < text.index("Supt")
+
+
+def test_failure_report_says_what_fixes_each_failure() -> None:
+    report = FailureReport(failures=(
+        DeliveryFailure("digest", "C0TEAM", "missing_scope", needed="chat:write.public"),
+        DeliveryFailure("summary", "C0PRIV", "channel_not_found"),
+        DeliveryFailure("reminder", "U0DCC", "account_inactive"),
+        DeliveryFailure("summary", "C0OLD", "is_archived", retried=False),
+    ))
+    text = all_text(check(render_failure_report(report)))
+    assert "lacks the `chat:write.public` scope" in text
+    assert "not a member of <#C0PRIV>: type `/invite @Action Log` in that channel" in text
+    assert "the bot's own token" in text and "not about the person" in text
+    assert text.count("sent again on a later round") == 3
+    assert "It will not be tried again." in text
