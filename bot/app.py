@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
@@ -59,15 +60,36 @@ def make_web_client(settings: Settings) -> WebClient:
     return client
 
 
+class _TokenGivenByClient(logging.Filter):
+    """Drops Bolt's "`token` will be unused" warning, which is no news here.
+
+    The token is given through the client (which carries the base URL, timeout and
+    retries); Bolt also reads SLACK_BOT_TOKEN from the environment by itself, finds both,
+    and warns on every start although they are the same token.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_BOLT_LOGGER = logging.getLogger("actionlog.bolt")
+_BOLT_LOGGER.addFilter(_TokenGivenByClient())
+
+
 def build_app(settings: Settings, deps: Deps, *, client: WebClient | None = None) -> App:
-    """The Bolt app with everything registered; nothing is started here."""
+    """The Bolt app with everything registered; nothing is started here.
+
+    The token is checked beforehand by ``bot.startup.verify_token``, which says why
+    Slack refused it, so Bolt does not check it again.
+    """
     secret = settings.SLACK_SIGNING_SECRET
     app = App(
         client=client or make_web_client(settings),
         signing_secret=secret.get_secret_value() if secret else None,
         # Socket Mode requests are not signed; HTTP requests always are.
         request_verification_enabled=not settings.socket_mode,
-        logger=logging.getLogger("actionlog.bolt"),
+        token_verification_enabled=False,
+        logger=_BOLT_LOGGER,
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS,
                                              thread_name_prefix="actionlog-listener"),
     )

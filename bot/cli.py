@@ -24,6 +24,7 @@ from bot.messenger import SlackMessenger
 from bot.papers.attach import SummaryAttachment
 from bot.runtime import build_runtime, instance_id
 from bot.settings import HOW_TO_FIX, Settings, SettingsError, load_settings
+from bot.startup import StartupError
 from reminders.clock import SystemClock
 from reminders.scheduler import start_scheduler
 from reminders.service import ReminderService
@@ -241,13 +242,10 @@ def _run(args: argparse.Namespace) -> int:
         )
     try:
         runtime = build_runtime(settings, make_session_factory(engine), SystemClock())
+    except StartupError as exc:
+        raise CliError(str(exc)) from None
     except (BoltError, SlackApiError) as exc:
-        raise CliError(f"Slack did not accept SLACK_BOT_TOKEN ({_slack_reason(exc)})") from None
-    except OSError as exc:
-        raise CliError(
-            f"cannot reach Slack at SLACK_API_URL ({type(exc).__name__}): check the URL "
-            "and the network"
-        ) from None
+        raise CliError(f"the Slack app could not be set up ({_slack_reason(exc)})") from None
     scheduler = start_scheduler(runtime.reminders)
     try:
         if settings.socket_mode:

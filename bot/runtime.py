@@ -15,6 +15,7 @@ from bot.messenger import SlackMessenger
 from bot.papers.attach import SummaryAttachment
 from bot.replays import RequestLedger
 from bot.settings import Settings
+from bot.startup import verify_token
 from reminders.clock import Clock
 from reminders.service import ReminderService
 
@@ -34,7 +35,9 @@ def instance_id() -> str:
 
 
 def build_runtime(settings: Settings, sessions: sessionmaker[Session], clock: Clock) -> Runtime:
+    """Everything the bot runs on; StartupError when Slack refuses the token or is down."""
     client = make_web_client(settings)
+    verify_token(client)
     attachment = SummaryAttachment(sessions, SlackDirectory(client).names_for, clock,
                                    settings.timezone)
     messenger = SlackMessenger(client, clock, settings.timezone, summary_paper=attachment)
