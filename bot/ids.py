@@ -12,7 +12,6 @@ class ActionId(StrEnum):
     MARK_IN_PROGRESS = "action_mark_in_progress"
     MARK_COMPLETE = "action_mark_complete"
     NEED_MORE_TIME = "action_need_more_time"
-    LIST_PAGE = "list_page"
     IMPORT_PAGE = "import_page"
     IMPORT_FILE = "import_file"
     CREATE_ROLES_AND_ADD = "create_roles_and_add"

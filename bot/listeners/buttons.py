@@ -14,6 +14,7 @@ from bot import commands
 from bot.directory import SlackDirectory
 from bot.errors import BUSY_MESSAGE, FAILED_MESSAGE
 from bot.ids import ActionId, CallbackId
+from bot.listeners.guard import acked_safely
 from bot.open_form import open_form
 from bot.parsing import commands as c
 from bot.render.forms import note_form
@@ -53,6 +54,7 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
         home.refresh(team_id, outcome.changed_for)
 
     @app.action(ActionId.MARK_IN_PROGRESS)
+    @acked_safely
     def on_start(ack: Ack, body: dict[str, Any], action: dict[str, Any],
                  client: WebClient) -> None:
         ack()
@@ -63,6 +65,7 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
         change(body, client, c.StartAction(ref=ref))
 
     @app.action(ActionId.MARK_COMPLETE)
+    @acked_safely
     def on_complete(ack: Ack, body: dict[str, Any], action: dict[str, Any],
                     client: WebClient) -> None:
         ack()
@@ -83,6 +86,7 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
         change(body, client, command)
 
     @app.action(ActionId.NEED_MORE_TIME)
+    @acked_safely
     def on_need_more_time(ack: Ack, body: dict[str, Any], action: dict[str, Any],
                           client: WebClient) -> None:
         ack()
@@ -96,6 +100,7 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
                                     label="Why is more time needed?", with_date=True))
 
     @app.action(ActionId.ADD_UPDATE)
+    @acked_safely
     def on_add_update(ack: Ack, body: dict[str, Any], action: dict[str, Any],
                       client: WebClient) -> None:
         ack()

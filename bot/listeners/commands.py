@@ -14,6 +14,7 @@ from bot.directory import PersonProblem, SlackDirectory
 from bot.errors import BUSY_MESSAGE, FAILED_MESSAGE
 from bot.ids import Command
 from bot.listeners.forms import open_record_form
+from bot.listeners.guard import acked_safely
 from bot.listeners.imports import open_paste_form
 from bot.parsing import commands as c
 from bot.render.common import Reply, section
@@ -65,6 +66,7 @@ def _usage_key(parsed: c.Command) -> str:
 
 def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefresher) -> None:
     @app.command(Command.ACTIONS)
+    @acked_safely
     def on_actions(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         # Ack at once; the work runs on the backlog so acks never wait behind it.
         ack()

@@ -13,6 +13,7 @@ from slack_sdk.models.views import View
 from bot import commands
 from bot.directory import SlackDirectory
 from bot.ids import BlockId, CallbackId
+from bot.listeners.guard import acked_safely
 from bot.listeners.submissions import Submission, SubmissionRunner
 from bot.open_form import open_form
 from bot.parsing import commands as c
@@ -52,6 +53,7 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
     runner = SubmissionRunner(deps, directory, home)
 
     @app.shortcut(CallbackId.RECORD_FROM_MESSAGE)
+    @acked_safely
     def on_record_shortcut(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
         ack()
         text = (shortcut.get("message") or {}).get("text", "")
@@ -59,6 +61,7 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
                          shortcut["user"]["id"], text)
 
     @app.view(CallbackId.RECORD_ACTION)
+    @acked_safely
     def on_record_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                             client: WebClient) -> None:
         values = _state_values(view)
@@ -75,6 +78,7 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
             form_key(body["team"]["id"], view)))
 
     @app.view(CallbackId.ADD_UPDATE)
+    @acked_safely
     def on_update_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                             client: WebClient) -> None:
         values, ref = _state_values(view), _ref_of(view)
@@ -88,6 +92,7 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
             BlockId.NOTE, f"Update to A-{ref}: {note}", form_key(body["team"]["id"], view)))
 
     @app.view(CallbackId.NEED_MORE_TIME)
+    @acked_safely
     def on_more_time_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                                client: WebClient) -> None:
         values, ref = _state_values(view), _ref_of(view)

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from bot.directory import SlackDirectory
 from bot.file_download import download_file, minutes_file_ids
 from bot.ids import ActionId, BlockId, CallbackId, ImportField
+from bot.listeners.guard import acked_safely
 from bot.minutes.extract import extract_actions
 from bot.minutes.read import MinutesReadError, read_minutes
 from bot.minutes.review import flags, minutes_meeting, review_data, to_record
@@ -105,6 +106,7 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
             return review_form(pending.id, data, 0)
 
     @app.shortcut(CallbackId.IMPORT_FROM_MESSAGE)
+    @acked_safely
     def on_import_shortcut(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
         ack()
         found = minutes_file_ids((shortcut.get("message") or {}).get("files"))
@@ -126,12 +128,14 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
             client.chat_postMessage(channel=event["channel"], text=text, blocks=blocks)
 
     @app.action(ActionId.IMPORT_FILE)
+    @acked_safely
     def on_import_file(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         start_review(client, body["team"]["id"], body["user"]["id"],
                      str(body["actions"][0].get("value") or ""), body["trigger_id"])
 
     @app.view(CallbackId.IMPORT_PASTE)
+    @acked_safely
     def on_paste(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         team_id, user_id = body["team"]["id"], body["user"]["id"]
         if directory.is_deactivated(user_id):
@@ -155,6 +159,7 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
         ack(response_action="update", view=form)
 
     @app.action(re.compile(rf"^{ActionId.IMPORT_PAGE}:"))
+    @acked_safely
     def on_page(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         view = body["view"]
@@ -171,6 +176,7 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
         client.views_update(view_id=view["id"], hash=view.get("hash"), view=form)
 
     @app.view(CallbackId.IMPORT_REVIEW)
+    @acked_safely
     def on_review(ack: Ack, body: dict[str, Any], view: dict[str, Any],
                   client: WebClient) -> None:
         team_id, user_id = body["team"]["id"], body["user"]["id"]
