@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -331,12 +332,29 @@ def _serve_http(wsgi: SlackWsgiApp, settings: Settings, args: argparse.Namespace
 
 
 def _serve_socket_mode(app: Any, settings: Settings) -> int:
+    """Serve over Socket Mode until SIGTERM (or Ctrl-C), then stop taking requests.
+
+    The caller then finishes the work already acknowledged, as in HTTP mode: without
+    this, SIGTERM's default action killed the process at once and that work was lost.
+    """
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     assert settings.SLACK_APP_TOKEN is not None
     handler = SocketModeHandler(app, settings.SLACK_APP_TOKEN.get_secret_value())
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    handler.connect()
     print("actionlog: connected in Socket Mode", file=sys.stderr, flush=True)
-    handler.start()
+    try:
+        # A timeout keeps the main thread waking up, so signals are handled promptly.
+        while not stopping.wait(timeout=0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        # Stop receiving first: Slack then sends new requests to another connection.
+        handler.close()
+    print("actionlog: stopping; finishing acknowledged work", file=sys.stderr, flush=True)
     return 0
 
 
