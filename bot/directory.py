@@ -124,6 +124,18 @@ class SlackDirectory:
             if cursor is None:
                 return
 
+    def display_name(self, user_id: str) -> str | None:
+        """How Slack shows this person (display name, else real name); None if unknown."""
+        try:
+            user = self._user(user_id)
+        except (SlackApiError, OSError):
+            return None
+        if not user:
+            return None
+        profile = user.get("profile") or {}
+        return (profile.get("display_name") or profile.get("real_name")
+                or user.get("real_name") or user.get("name"))
+
     def in_group(self, group_id: str | None, user_id: str) -> bool:
         """Whether the user is in the Slack user group (False when no group is set)."""
         if not group_id:

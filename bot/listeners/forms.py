@@ -19,6 +19,7 @@ from bot.open_form import open_form
 from bot.parsing import commands as c
 from bot.render.forms import NEXT_MEETING, record_action_form
 from bot.replays import form_key
+from bot.slack_text import plain_text
 from storage.db import transaction
 from storage.due import DueAtMeetingOn, DueAtNextMeeting, DueOnDate, DueSpec
 from storage.owners import OwnerRef, RoleOwner, UserOwner
@@ -56,7 +57,9 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
     @acked_safely
     def on_record_shortcut(ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
         ack()
-        text = (shortcut.get("message") or {}).get("text", "")
+        # The form shows plain text: the message's mentions, links and entities spelled out.
+        text = plain_text((shortcut.get("message") or {}).get("text", ""),
+                          directory.display_name)
         open_record_form(client, deps, shortcut["trigger_id"], shortcut["team"]["id"],
                          shortcut["user"]["id"], text)
 

@@ -186,3 +186,22 @@ def test_action_due_at_a_meeting_follows_it_when_moved(ready: RunningBot) -> Non
     assert "due Thu 3 Dec 2026, the Thematic meeting on Covid-19" in blocks
     assert "Only the secretariat" in say(ready, "meeting move 03/12/2026 to 10/12/2026", "UDCC")
     assert "no meeting on 01/12/2026" in say(ready, "meeting move 01/12/2026 to 10/12/2026")
+
+
+def test_entities_are_decoded_on_the_way_in_and_escaped_once_on_the_way_out(
+    ready: RunningBot,
+) -> None:
+    """Slack sends "Q&A" as "Q&amp;A" and "&" between owners as "&amp;"."""
+    from storage.services import export
+
+    reply = say(ready, "add DCC &amp; ACC to prepare the Q&amp;A briefing &lt;draft&gt; "
+                       "by 30/06/2027")
+    assert "Recorded *A-1*" in reply
+    assert "Q&amp;A briefing &lt;draft&gt;" in reply  # mrkdwn: shows as Q&A <draft>
+    assert "&amp;amp;" not in reply
+    action = _action(ready, 1)
+    assert action.text == "prepare the Q&A briefing <draft>"
+    assert [o.role_code for o in action.owners] == ["DCC", "ACC"]
+    with transaction(ready.sessions) as session:
+        data = export.export_log(session, team_id="T0001")
+    assert data["actions"][0]["text"] == "prepare the Q&A briefing <draft>"

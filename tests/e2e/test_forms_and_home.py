@@ -161,3 +161,16 @@ def test_slow_form_acks_in_time_and_a_late_refusal_repeats_what_was_typed(
     assert "brief &lt;!channel&gt; on custody &amp; more" in sent and "<!channel>" not in sent
     with transaction(bot.sessions) as session:
         assert session.query(Action).count() == 0
+
+
+def test_message_shortcut_prefills_plain_text_not_slack_markup(bot: RunningBot) -> None:
+    _setup(bot)
+    bot.slack.message_shortcut(
+        "record_as_action", user_id="USEC", message_user="UDCC", channel_id="C0TEAM",
+        message_ts="1.3",
+        message_text="<@UDCC> to prepare the Q&amp;A for <#C0TEAM|opcc-team>, see "
+                     "<https://example.org/p|the paper>")
+    [call] = bot.standin.wait_for("views.open")
+    text_block = next(b for b in call.args["view"]["blocks"] if b.get("block_id") == "text")
+    assert text_block["element"]["initial_value"] == (
+        "@dana.dcc to prepare the Q&A for #opcc-team, see the paper (https://example.org/p)")
