@@ -20,7 +20,6 @@ from bot.parsing import commands as c
 from bot.render.common import Reply, section
 from bot.render.help import render_error
 from bot.replies import reply_privately
-from bot.slack_text import decode_entities
 from bot.uploads import upload_to_dm
 from storage.errors import ServiceError
 
@@ -76,9 +75,9 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
             reply_privately(client, command.get("response_url"), command["user_id"], reply)
 
         today = deps.clock.now().astimezone(deps.timezone).date()
-        text = decode_entities(command.get("text", ""))
         try:
-            parsed: c.Command | c.CommandError = c.parse_command(text, today)
+            parsed: c.Command | c.CommandError = c.parse_command(command.get("text", ""),
+                                                                today)
         except c.CommandError as exc:
             parsed = exc
         if isinstance(parsed, c.OpenImport):

@@ -24,6 +24,7 @@ from bot.parsing.owners import (
     parse_user_mention,
 )
 from bot.parsing.recurrence import take_recurrence
+from bot.slack_text import decode_entities
 from storage.due import DueSpec, Recurrence
 from storage.models import MeetingKind
 from storage.services.listing import (
@@ -437,9 +438,6 @@ class _Invalid(ValueError):
         self.message = message
 
 
-# Slack escapes these three characters in slash-command text; the rest arrives as typed.
-_ENTITY_RE = re.compile(r"&(amp|lt|gt);")
-_ENTITIES = {"amp": "&", "lt": "<", "gt": ">"}
 # Minute-takers paste lines such as "ACTION: DCC to ..." or "Actions arising: CC to ...".
 _ACTION_LABEL_RE = re.compile(r"\s*actions?(?:\s+arising)?\s*:\s*", re.IGNORECASE)
 _REF_RE = re.compile(r"#?(?:a-?)?(?P<number>[0-9]{1,10})[:,.]?", re.IGNORECASE)
@@ -487,7 +485,8 @@ _VACANT = frozenset({"none", "vacant", "nobody", "-"})
 
 def parse_command(text: str, today: date) -> Command:
     """Parse `/actions` text; raises CommandError, and nothing else, for text it cannot accept."""
-    body = _ENTITY_RE.sub(lambda entity: _ENTITIES[entity[1]], text).strip()
+    # Slack escapes &, < and > in slash-command text; the rest arrives as typed.
+    body = decode_entities(text).strip()
     if not body:
         return OpenForm()
     word, args = _split_first(body)
