@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from bot.channels import ensure_member
 from bot.directory import SlackDirectory
 from bot.papers.formats import PARTS, Paper, PaperFormat, write
 from bot.papers.gather import read_log
@@ -126,6 +127,7 @@ def run(command: c.Command, request: Request) -> Outcome:
             session, team_id=request.team_id, user_id=request.user_id, now=request.now
         )
         outcome = handler(command, request, session)
+    _check_team_channel(command, request, outcome)
     if became_secretariat:
         outcome.reply.blocks.append(context(FIRST_SECRETARIAT))
         outcome.reply.text += "\n" + FIRST_SECRETARIAT
@@ -672,6 +674,20 @@ def _change_setting(command: c.ChangeSetting, request: Request, session: Session
         value=command.value, now=request.now,
     )
     return Outcome(render_meetings.render_settings(settings, changed=True))
+
+
+def _check_team_channel(command: c.Command, request: Request, outcome: Outcome) -> None:
+    """Once a new team channel is saved, make sure the bot can post there, and say so.
+
+    The summary and digest fail with not_in_channel until the bot is a member. Asked
+    after the transaction, like every Slack call.
+    """
+    if not (isinstance(command, c.ChangeSetting) and command.name == "team_channel_id"
+            and isinstance(command.value, str)):
+        return
+    membership = ensure_member(request.directory.client, command.value)
+    outcome.reply.blocks.append(section(membership.note))
+    outcome.reply.text = f"{outcome.reply.text}\n{membership.note}"
 
 
 def _summary(command: c.Summary, request: Request, session: Session) -> Outcome:

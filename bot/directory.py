@@ -33,6 +33,11 @@ class SlackDirectory:
         self._users: dict[str, tuple[float, dict | None]] = {}
         self._groups: dict[str, tuple[float, frozenset[str]]] = {}
 
+    @property
+    def client(self) -> WebClient:
+        """The Web API client the lookups use."""
+        return self._client
+
     def check_people(self, user_ids: Iterable[str], *, team_id: str,
                      requester_id: str) -> None:
         """Raise PersonProblem for a bot, a deactivated or an unknown user, or one from

@@ -9,6 +9,7 @@ from slack_bolt import App
 from bot.directory import SlackDirectory
 from bot.home import HomeRefresher
 from bot.listeners import buttons, commands, forms, home, imports
+from bot.mentions import MentionResolver
 
 if TYPE_CHECKING:
     from bot.app import Deps
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 def register(app: App, deps: Deps) -> None:
     directory = SlackDirectory(app.client)
     refresher = HomeRefresher(app.client, deps, directory)
-    commands.register(app, deps, directory, refresher)
+    commands.register(app, deps, directory, refresher, MentionResolver(app.client))
     forms.register(app, deps, directory, refresher)
     buttons.register(app, deps, directory, refresher)
     home.register(app, refresher)

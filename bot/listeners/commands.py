@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
@@ -16,6 +18,7 @@ from bot.ids import Command
 from bot.listeners.forms import open_record_form
 from bot.listeners.guard import acked_safely
 from bot.listeners.imports import open_paste_form
+from bot.mentions import AmbiguousName, MentionResolver
 from bot.parsing import commands as c
 from bot.render.common import Reply, section
 from bot.render.help import render_error
@@ -26,6 +29,8 @@ from storage.errors import ServiceError
 if TYPE_CHECKING:
     from bot.app import Deps
     from bot.home import HomeRefresher
+
+log = logging.getLogger("actionlog.commands")
 
 # The usage line shown when a subcommand is refused.
 USAGE_KEY: dict[type, str] = {
@@ -64,7 +69,8 @@ def _usage_key(parsed: c.Command) -> str:
     return USAGE_KEY.get(kind, "")
 
 
-def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefresher) -> None:
+def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefresher,
+             mentions: MentionResolver) -> None:
     @app.command(Command.ACTIONS)
     @acked_safely
     def on_actions(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
@@ -90,11 +96,34 @@ def register(app: App, deps: Deps, directory: SlackDirectory, home: HomeRefreshe
             return
         queued = deps.backlog.submit(
             "/actions",
-            lambda: _handle(parsed, command, answer, deps, directory, home, client),
+            lambda: _handle(_with_mentions(parsed, command, today, mentions), command, answer,
+                            deps, directory, home, client),
             on_failure=lambda _exc: answer(_notice(FAILED_MESSAGE)),
         )
         if not queued:
             answer(_notice(BUSY_MESSAGE))
+
+
+def _with_mentions(parsed: c.Command | c.CommandError, command: dict[str, Any], today: date,
+                   mentions: MentionResolver) -> c.Command | c.CommandError:
+    """Parsed again once plain @names and #channels are made mentions, if there were any."""
+    text = command.get("text", "")
+    try:
+        resolved = mentions.resolve(text)
+    except AmbiguousName as exc:
+        return c.CommandError(str(exc), "")
+    except (SlackApiError, OSError) as exc:
+        # The directory cannot be read: the text is parsed as it came, and a plain name
+        # where a mention is needed is refused with the parser's own message.
+        error = exc.response.get("error") if isinstance(exc, SlackApiError) else str(exc)
+        log.warning("cannot look names up", extra={"fields": {"error": error}})
+        return parsed
+    if resolved == text:
+        return parsed
+    try:
+        return c.parse_command(resolved, today)
+    except c.CommandError as exc:
+        return exc
 
 
 def _handle(parsed: c.Command | c.CommandError, command: dict[str, Any],

@@ -990,8 +990,8 @@ def _role(args: str, today: date) -> Command:
     user_id = parse_user_mention(holder)
     if user_id is None:
         raise _Invalid(
-            f"{quote(holder)} isn't a Slack mention I can read. Pick the person from the @ list, "
-            f"or say `none` to leave {code} vacant."
+            f"I can't find anyone called {quote(holder)} in this workspace. Pick the person "
+            f"from Slack's @ list, or say `none` to leave {code} vacant."
         )
     return SetRole(code, user_id, written)
 
@@ -1083,7 +1083,11 @@ def _settings(args: str, today: date) -> Command:
     if what == "channel" and len(rest) == 1:
         match = _CHANNEL_RE.fullmatch(args.split()[1])
         if match is None:
-            raise _Invalid("Pick the channel from the # list: `settings channel #team`.")
+            raise _Invalid(
+                f"I can't find a channel called {quote(args.split()[1])} that I can see. Pick "
+                "it from Slack's # list: `settings channel #team`. A private channel must "
+                "invite me first: `/invite @Action Log` in it."
+            )
         return ChangeSetting("team_channel_id", match["id"])
     if what in ("reminders", "summary", "digest") and len(rest) == 1 and rest[0] in _ON_OFF:
         field = {"reminders": "reminders_enabled", "summary": "summary_enabled",
@@ -1149,14 +1153,18 @@ def _secretariat(args: str, today: date) -> Command:
     if word.lower() == "add":
         user_id = parse_user_mention(rest)
         if user_id is None:
-            raise _Invalid("Say who to add, picking them from the @ list: `secretariat add @name`.")
+            found = f"I can't find anyone called {quote(rest)} in this workspace. " if rest else ""
+            raise _Invalid(f"{found}Say who to add, picking them from Slack's @ list: "
+                           "`secretariat add @name`.")
         return AddSecretariat(user_id)
     if word.lower() == "group":
         if rest.lower() in _VACANT:
             return SetSecretariatGroup(None)
         match = _SUBTEAM_RE.fullmatch(rest)
         if match is None:
-            raise _Invalid("Pick the user group from the @ list: `secretariat group @policy-team`.")
+            found = f"I can't find a user group called {quote(rest)}. " if rest else ""
+            raise _Invalid(f"{found}Pick the user group from Slack's @ list: "
+                           "`secretariat group @policy-team`.")
         return SetSecretariatGroup(match["id"])
     raise _Invalid("Say `secretariat add @person` or `secretariat group @group`.")
 

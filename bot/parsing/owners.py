@@ -289,8 +289,8 @@ def _unknown_owner_message(text: str) -> str:
     word = text.strip()
     if word.startswith("@"):
         return (
-            f"{quote(word)} isn't a Slack mention I can read. Pick the person from the @ list "
-            "so Slack links their name."
+            f"I can't find anyone called {quote(word)} in this workspace. Pick the person from "
+            "Slack's @ list so their name is linked."
         )
     if word.startswith("<!"):
         return f"{quote(word)} is a group, not a person. {OWNER_HINT}"

@@ -31,6 +31,8 @@ def test_manifest_declares_what_the_bot_needs() -> None:
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    # Off, Slack sends "@julian" as plain words, and mentions cannot be read.
+    assert [c["should_escape"] for c in manifest["features"]["slash_commands"]] == [True]
     shortcut = manifest["features"]["shortcuts"][0]
     assert (shortcut["type"], shortcut["callback_id"]) == ("message", "record_as_action")
     importing = manifest["features"]["shortcuts"][1]

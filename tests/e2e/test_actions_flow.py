@@ -205,3 +205,13 @@ def test_entities_are_decoded_on_the_way_in_and_escaped_once_on_the_way_out(
     with transaction(ready.sessions) as session:
         data = export.export_log(session, team_id="T0001")
     assert data["actions"][0]["text"] == "prepare the Q&A briefing <draft>"
+
+
+def test_plain_at_names_are_looked_up_as_slack_would_have_linked_them(bot: RunningBot) -> None:
+    """An app installed with should_escape off, or a name typed without picking it."""
+    assert "DCC" in say(bot, "role DCC @dana.dcc") and "<@UDCC>" in say(bot, "roles")
+    assert "Recorded *A-1*" in say(bot, "add @pat.person and DCC to brief the panel by 30/06/2027")
+    assert [(o.user_id, o.role_code) for o in _action(bot, 1).owners] == [
+        ("U012AB3CD", None), (None, "DCC")]
+    assert "can't find anyone called `@julian`" in say(bot, "role ACC @julian")
+    assert "deactivated" in say(bot, "assign A-1 @gone.person")

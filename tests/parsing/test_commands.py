@@ -236,7 +236,7 @@ def test_add_text_at_slack_limit_is_fine() -> None:
 @pytest.mark.parametrize(
     ("owners", "fragment"),
     [
-        ("@john", "isn't a Slack mention I can read"),
+        ("@john", "I can't find anyone called `@john` in this workspace"),
         ("<!subteam^S123|@execs>", "is a group"),
         ("<#C123|general>", "is a channel"),
         ("DCC and 42", "`42`"),
