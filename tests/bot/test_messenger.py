@@ -17,6 +17,7 @@ from bot.standin.server import SlackStandIn
 from reminders.clock import ManualClock
 from reminders.messages import DeliveryFailure, FailureReport
 from tests.support.harness import BOT_TOKEN
+from tests.support.world import team_channel
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -56,6 +57,7 @@ def test_missing_scope_keeps_the_scope_slack_asked_for() -> None:
 def test_a_post_slack_made_but_answered_with_503_is_not_posted_again() -> None:
     """Slack posted, then its answer was lost to a 503: the message is looked for first."""
     with SlackStandIn() as standin:
+        team_channel(standin)
         post = standin._handlers["chat.postMessage"]
         answered = []
 

@@ -1,0 +1,68 @@
+"""The team channel: the bot joins it or says how to invite it; failed posts go out later."""
+
+from __future__ import annotations
+
+from tests.e2e.test_actions_flow import say
+from tests.e2e.test_meeting_cycle import _texts, _wait_texts, local, run_round
+from tests.support.harness import RunningBot
+
+
+def _setup(bot: RunningBot) -> None:
+    bot.clock.set(local(14, 10))  # Mon 14 Dec 2026
+    say(bot, "role DCC <@UDCC>")
+    say(bot, "meeting next 30/12/2026 10:00 Monthly at Hindlip")
+    say(bot, "add DCC to review the diary appointments metric by next meeting")
+
+
+def test_a_public_channel_is_joined_when_it_is_set(bot: RunningBot) -> None:
+    bot.standin.add_channel("C0PUB", "assurance")
+    reply = say(bot, "settings channel <#C0PUB|assurance>")
+    assert "I joined <#C0PUB>" in reply
+    assert bot.standin.is_member("C0PUB")
+    assert [c.args["channel"] for c in bot.standin.calls_to("conversations.join")] == ["C0PUB"]
+
+
+def test_a_channel_the_bot_is_already_in_is_left_alone(bot: RunningBot) -> None:
+    reply = say(bot, "settings channel <#C0TEAM|opcc-team>")
+    assert "I am a member of <#C0TEAM>" in reply
+    assert bot.standin.calls_to("conversations.join") == []
+
+
+def test_a_private_channel_asks_the_secretariat_to_invite_the_bot(bot: RunningBot) -> None:
+    bot.standin.add_channel("G0PRIV", "opcc-private", is_private=True, members=["USEC"])
+    reply = say(bot, "settings channel <#G0PRIV|opcc-private>")
+    assert "Type `/invite @Action Log` in <#G0PRIV> to add me" in reply
+    assert not bot.standin.is_member("G0PRIV")
+    assert bot.standin.calls_to("conversations.join") == []
+
+
+def test_a_plain_channel_name_is_looked_up(bot: RunningBot) -> None:
+    bot.standin.add_channel("C0PUB", "assurance")
+    reply = say(bot, "settings channel #assurance")
+    assert "Team channel: <#C0PUB>" in reply and "I joined <#C0PUB>" in reply
+
+
+def test_a_digest_the_bot_could_not_post_goes_out_once_it_is_invited(bot: RunningBot) -> None:
+    _setup(bot)
+    say(bot, "settings channel <#C0TEAM|opcc-team>")
+    bot.standin.remove_from_channel("C0TEAM")  # someone removed the bot
+    run_round(bot, local(21, 9, 0))  # Monday: the digest is due
+    assert not [t for t in _texts(bot, "C0TEAM") if "Weekly action digest" in t]
+    [report] = _wait_texts(bot, "USEC", "could not be delivered")
+    assert "not_in_channel" in report and "`/invite @Action Log`" in report
+    assert "sent again on a later round" in report
+    bot.standin.invite("C0TEAM")  # the secretariat follows the advice
+    run_round(bot, local(21, 9, 2))
+    run_round(bot, local(21, 9, 30))
+    assert len([t for t in _texts(bot, "C0TEAM") if "Weekly action digest" in t]) == 1
+
+
+def test_reminders_refused_for_a_revoked_token_are_sent_once_it_works(bot: RunningBot) -> None:
+    _setup(bot)
+    bot.standin.inject("chat.postMessage", "token_revoked", times=10)
+    run_round(bot, local(21, 9, 0))
+    assert [t for t in _texts(bot, "UDCC") if "open actions" in t] == []
+    bot.standin.reset()  # the token was replaced
+    run_round(bot, local(21, 9, 2))
+    run_round(bot, local(21, 9, 40))
+    assert len([t for t in _texts(bot, "UDCC") if "open actions" in t]) == 1
