@@ -78,3 +78,17 @@ def test_a_post_slack_made_but_answered_with_503_is_not_posted_again() -> None:
         posted = standin.messages_in("C0TEAM")
         assert [m["ts"] for m in posted] == [ts]
         assert len(standin.calls_to("conversations.history")) == 1
+
+
+def test_a_dropped_connection_is_checked_then_posted_once() -> None:
+    with SlackStandIn() as standin:
+        team_channel(standin)
+        standin.inject("chat.postMessage", "dropped")
+        settings = Settings(_env_file=None, SLACK_BOT_TOKEN=BOT_TOKEN,  # type: ignore[call-arg]
+                            SLACK_API_URL=standin.api_url)
+        messenger = SlackMessenger(make_web_client(settings), ManualClock(datetime.now(UTC)),
+                                   LONDON, sleep=lambda _: None)
+        report = FailureReport((DeliveryFailure("digest", "C0TEAM", "ratelimited"),))
+        ts = messenger.send("T0001", "C0TEAM", report, "failure:def:C0TEAM")
+        assert [m["ts"] for m in standin.messages_in("C0TEAM")] == [ts]
+        assert len(standin.calls_to("conversations.history")) == 1

@@ -11,7 +11,6 @@ from bot import startup
 from bot.app import Deps, build_app, make_web_client
 from bot.cli import main
 from bot.settings import Settings
-from bot.standin.api_spec import ApiError
 from bot.standin.server import SlackStandIn
 from bot.startup import StartupError, verify_token
 from reminders.clock import ManualClock
@@ -26,12 +25,6 @@ def _client(standin: SlackStandIn, token: str = BOT_TOKEN):  # type: ignore[no-u
     return make_web_client(settings)
 
 
-def _refuse_auth_test(standin: SlackStandIn, error: str) -> None:
-    def refuse(args):  # type: ignore[no-untyped-def]
-        raise ApiError(error)
-    standin._handlers["auth.test"] = refuse
-
-
 @pytest.mark.parametrize(("error", "words"), [
     ("invalid_auth", "does not recognise SLACK_BOT_TOKEN (invalid_auth)"),
     ("token_revoked", "has been revoked (token_revoked)"),
@@ -39,7 +32,7 @@ def _refuse_auth_test(standin: SlackStandIn, error: str) -> None:
 ])
 def test_a_refused_token_is_named_with_its_cause(error: str, words: str) -> None:
     with SlackStandIn() as standin:
-        _refuse_auth_test(standin, error)
+        standin.inject("auth.test", error)
         with pytest.raises(StartupError) as raised:
             verify_token(_client(standin), sleep=lambda _: None)
         assert len(standin.calls_to("auth.test")) == 1  # a refusal is not retried
@@ -61,9 +54,10 @@ def test_an_outage_is_retried_with_backoff_then_reported_as_unreachable() -> Non
     assert "token was not the problem" in message
 
 
-def test_a_short_outage_is_ridden_out() -> None:
+@pytest.mark.parametrize("fault", ["server_error", "service_unavailable", "dropped"])
+def test_a_short_outage_is_ridden_out(fault: str) -> None:
     with SlackStandIn() as standin:
-        standin.inject("auth.test", "server_error", times=2)
+        standin.inject("auth.test", fault, times=2)
         result = verify_token(_client(standin), sleep=lambda _: None)
     assert result["user_id"] == "UBOT"
 

@@ -215,3 +215,11 @@ def test_plain_at_names_are_looked_up_as_slack_would_have_linked_them(bot: Runni
         ("U012AB3CD", None), (None, "DCC")]
     assert "can't find anyone called `@julian`" in say(bot, "role ACC @julian")
     assert "deactivated" in say(bot, "assign A-1 @gone.person")
+
+
+def test_a_plain_group_name_is_looked_up(bot: RunningBot) -> None:
+    bot.standin.add_usergroup("S0POL", ["UOTHER"], handle="policy-team")
+    say(bot, "role DCC <@UDCC>")  # the first user becomes the secretariat
+    assert "<!subteam^S0POL" in say(bot, "secretariat group @policy-team")
+    assert "can't find a user group called `@nobody-team`" in say(
+        bot, "secretariat group @nobody-team")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.test_actions_flow import say
 from tests.e2e.test_meeting_cycle import _texts, _wait_texts, local, run_round
 from tests.support.harness import RunningBot
@@ -57,12 +59,26 @@ def test_a_digest_the_bot_could_not_post_goes_out_once_it_is_invited(bot: Runnin
     assert len([t for t in _texts(bot, "C0TEAM") if "Weekly action digest" in t]) == 1
 
 
-def test_reminders_refused_for_a_revoked_token_are_sent_once_it_works(bot: RunningBot) -> None:
+@pytest.mark.parametrize("fault", ["token_revoked", "invalid_auth", "account_inactive",
+                                   "missing_scope", "service_unavailable"])
+def test_reminders_refused_for_the_bots_own_problem_are_sent_once_it_is_fixed(
+    bot: RunningBot, fault: str
+) -> None:
     _setup(bot)
-    bot.standin.inject("chat.postMessage", "token_revoked", times=10)
+    bot.standin.inject("chat.postMessage", fault, times=10)
     run_round(bot, local(21, 9, 0))
     assert [t for t in _texts(bot, "UDCC") if "open actions" in t] == []
-    bot.standin.reset()  # the token was replaced
+    bot.standin.reset()  # the token was replaced, the scope added, Slack recovered
     run_round(bot, local(21, 9, 2))
     run_round(bot, local(21, 9, 40))
     assert len([t for t in _texts(bot, "UDCC") if "open actions" in t]) == 1
+    # The bot's own token or workspace is not "this owner left".
+    assert not [t for t in _texts(bot, "USEC") if "could not be reminded" in t]
+
+
+def test_a_missing_scope_report_names_the_scope(bot: RunningBot) -> None:
+    _setup(bot)
+    bot.standin.inject("chat.postMessage", "missing_scope", times=1)
+    run_round(bot, local(21, 9, 0))
+    [report] = _wait_texts(bot, "USEC", "could not be delivered")
+    assert "missing_scope" in report and "lacks the `chat:write` scope" in report
