@@ -28,7 +28,7 @@ def test_a_form_that_fails_to_open_right_after_the_ack_is_still_acked(
     # ... and the person is told it did not work, instead of nothing happening.
     bot.standin.wait_for("chat.postMessage", count=8)
     told = [c for c in bot.standin.calls_to("chat.postMessage") if c.args["channel"] == "UDCC"]
-    assert len(told) == 8 and "did not work" in told[0].args["text"]
+    assert len(told) == 8 and "could not be opened" in told[0].args["text"]
 
 
 def test_a_shortcut_whose_form_fails_to_open_is_still_acked(bot: RunningBot) -> None:
