@@ -149,6 +149,8 @@ class SlackMessenger:
                 include_all_metadata=True, limit=HISTORY_PAGE,
             )
         except SlackApiError as exc:
+            if exc.response.status_code < 500:  # e.g. the person left: an answer, not doubt
+                raise refusal(exc, recipient) from None
             raise DeliveryError(str(exc.response.get("error")), permanent=False,
                                 ambiguous=True) from None
         except OSError as exc:

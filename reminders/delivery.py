@@ -252,6 +252,9 @@ class Deliverer:
             except DeliveryError as exc:
                 log.warning("cannot reconcile", extra={"fields": {"key": item.key,
                                                                    "error": exc.error}})
+                if exc.permanent:  # e.g. the person left meanwhile: no round can send it
+                    self._finish(team_id, item.key, DeliveryState.FAILED, error=exc.error,
+                                 permanent=True)
                 return None
             if ts is not None:
                 self._finish(team_id, item.key, DeliveryState.SENT, ts=ts)

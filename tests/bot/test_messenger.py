@@ -15,6 +15,7 @@ from bot.settings import Settings
 from bot.standin.api_spec import ApiError
 from bot.standin.server import SlackStandIn
 from reminders.clock import ManualClock
+from reminders.delivery import DeliveryError
 from reminders.messages import DeliveryFailure, FailureReport
 from tests.support.harness import BOT_TOKEN
 from tests.support.world import team_channel
@@ -92,3 +93,18 @@ def test_a_dropped_connection_is_checked_then_posted_once() -> None:
         ts = messenger.send("T0001", "C0TEAM", report, "failure:def:C0TEAM")
         assert [m["ts"] for m in standin.messages_in("C0TEAM")] == [ts]
         assert len(standin.calls_to("conversations.history")) == 1
+
+
+def test_a_person_who_left_is_not_in_doubt_after_a_server_error() -> None:
+    """The 500 leaves it unclear; the lookup that follows says the person has left."""
+    with SlackStandIn() as standin:
+        standin.add_user("UGONE", "gone", deleted=True)
+        standin.inject("chat.postMessage", "server_error")
+        settings = Settings(_env_file=None, SLACK_BOT_TOKEN=BOT_TOKEN,  # type: ignore[call-arg]
+                            SLACK_API_URL=standin.api_url)
+        messenger = SlackMessenger(make_web_client(settings), ManualClock(datetime.now(UTC)),
+                                   LONDON, sleep=lambda _: None)
+        report = FailureReport((DeliveryFailure("digest", "C0TEAM", "ratelimited"),))
+        with pytest.raises(DeliveryError) as raised:
+            messenger.send("T0001", "UGONE", report, "failure:ghi:UGONE")
+    assert (raised.value.error, raised.value.permanent) == ("user_not_found", True)
