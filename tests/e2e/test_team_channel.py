@@ -82,3 +82,26 @@ def test_a_missing_scope_report_names_the_scope(bot: RunningBot) -> None:
     run_round(bot, local(21, 9, 0))
     [report] = _wait_texts(bot, "USEC", "could not be delivered")
     assert "missing_scope" in report and "lacks the `chat:write` scope" in report
+
+
+@pytest.mark.parametrize("should_escape", [True, False])
+def test_commands_typed_as_slack_sends_them_with_or_without_escaping(
+    bot: RunningBot, should_escape: bool
+) -> None:
+    """Whether the app's manifest has should_escape on (now) or off (an old install)."""
+    bot.standin.add_channel("C0PUB", "assurance")
+    bot.standin.add_usergroup("S0POL", ["UOTHER"], handle="policy-team")
+    directory = bot.standin.directory()
+
+    def typed(text: str) -> str:
+        before = len(bot.standin.calls_to("response_url"))
+        bot.slack.typed_command(text, user_id="USEC", directory=directory,
+                                should_escape=should_escape)
+        return bot.standin.wait_for("response_url", count=before + 1)[before].args["text"]
+
+    assert "DCC" in typed("role DCC @dana.dcc")
+    assert "Team channel: <#C0PUB>" in typed("settings channel #assurance")
+    assert "<!subteam^S0POL" in typed("secretariat group @policy-team")
+    assert "Recorded *A-1*" in typed("add DCC & @alex.acc to prepare the Q&A by 30/06/2027")
+    reply = typed("show A-1")
+    assert "prepare the Q&amp;A" in reply and "&amp;amp;" not in reply
