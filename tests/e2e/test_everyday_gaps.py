@@ -20,15 +20,16 @@ def _blocks_text(bot: RunningBot) -> str:
     return str(blocks)
 
 
-def _dm_to(bot: RunningBot, user: str, timeout: float = 5.0) -> str:
-    """The first direct message to the user, waiting for it (it is sent after the reply)."""
+def _dm_to(bot: RunningBot, user: str, containing: str, timeout: float = 15.0) -> str:
+    """The direct message to the user that contains ``containing``, waiting for it (it is
+    sent after the reply, and other messages to the same person may come first)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        found = [c for c in bot.standin.calls_to("chat.postMessage") if c.args["channel"] == user]
-        if found:
-            return str(found[0].args)
+        for call in bot.standin.calls_to("chat.postMessage"):
+            if call.args["channel"] == user and containing in str(call.args):
+                return str(call.args)
         time.sleep(0.05)
-    raise AssertionError(f"no direct message to {user}")
+    raise AssertionError(f"no direct message to {user} saying {containing!r}")
 
 
 def _add_three(bot: RunningBot) -> None:
@@ -113,7 +114,7 @@ def test_more_time_by_command_tells_the_secretariat(ready: RunningBot) -> None: 
     ready.standin.reset()
     reply = say(ready, "more-time A-1 31/01/2027 waiting for HMICFRS report", "UDCC")
     assert "sent to the secretariat" in reply
-    assert "waiting for HMICFRS report" in _dm_to(ready, "USEC")
+    assert "A-1" in _dm_to(ready, "USEC", "waiting for HMICFRS report")
     action = _action(ready, 1)
     assert action.due_date is not None and action.due_date.isoformat() == "2026-12-30"
     with transaction(ready.sessions) as session:
@@ -134,7 +135,7 @@ def test_more_time_from_the_home_tab(ready: RunningBot) -> None:  # noqa: F811
         new_date={"type": "datepicker", "selected_date": "2027-01-31"},
         reason={"type": "plain_text_input", "value": "waiting for HMICFRS report"},
     ), user_id="UDCC", private_metadata=opened.args["view"]["private_metadata"])
-    assert "waiting for HMICFRS report" in _dm_to(ready, "USEC")
+    assert "A-1" in _dm_to(ready, "USEC", "waiting for HMICFRS report")
 
 
 def test_a_text_ending_in_a_full_stop_has_one(ready: RunningBot) -> None:  # noqa: F811
