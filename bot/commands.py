@@ -42,7 +42,7 @@ from storage.owners import OwnerRef, RoleOwner, UserOwner
 from storage.services import actions, listing, meetings, people, roles, workspace
 from storage.services.due import NO_NEXT_MEETING, ResolvedDue, resolve_due
 from storage.services.people import Actor
-from storage.views import action_view, meeting_view
+from storage.views import ActionView, RoleHolders, action_view, meeting_view
 
 if TYPE_CHECKING:
     from bot.app import Deps
@@ -57,8 +57,9 @@ class Request:
     deps: Deps
     directory: SlackDirectory
     # Whether the requester is in the secretariat's Slack user group: asked of Slack
-    # before any transaction opens (see run), never inside one.
-    in_secretariat_group: bool = False
+    # before any transaction opens (see run), never inside one. None: not asked, as
+    # the command has no use for it.
+    in_secretariat_group: bool | None = None
 
     @property
     def now(self) -> datetime:
@@ -117,13 +118,15 @@ def run(command: c.Command, request: Request) -> Outcome:
         actions.check_owner_count(owners)  # before one Slack lookup per owner
     request.directory.check_people(_people_named(command), team_id=request.team_id,
                                    requester_id=request.user_id)
-    request.in_secretariat_group = _in_secretariat_group(request)
+    if not isinstance(command, NEED_NO_ACTOR):
+        request.in_secretariat_group = _in_secretariat_group(request)
     if isinstance(command, READS):
         with read_transaction(request.deps.sessions) as session:
             if workspace.is_set_up(session, team_id=request.team_id):
                 return handler(command, request, session)
     with transaction(request.deps.sessions) as session:
-        became_secretariat = workspace.welcome(
+        # Held while the handler runs, so its own reads of the settings need no query.
+        _settings, became_secretariat = workspace.welcome_with_settings(
             session, team_id=request.team_id, user_id=request.user_id, now=request.now
         )
         outcome = handler(command, request, session)
@@ -155,6 +158,10 @@ def _in_secretariat_group(request: Request) -> bool:
 # Commands that only read, once the workspace exists (so no first-use setup is needed).
 READS = (c.Help, c.ShowAction, c.ListActions, c.MeetingList, c.ListRoles, c.ShowSettings,
          c.Summary, c.ExportLog)
+# Commands whose handlers never ask who the requester is (no actor_for): the secretariat
+# group is not read for them. actor_for refuses to run if it was not.
+NEED_NO_ACTOR = (c.Help, c.ShowAction, c.ListActions, c.MeetingList, c.ListRoles,
+                 c.ShowSettings, c.Summary)
 
 DEACTIVATED = (
     "Only active members of this workspace can use Action Log, and your Slack account has "
@@ -171,6 +178,9 @@ FIRST_SECRETARIAT = (
 def actor_for(session: Session, request: Request) -> Actor:
     """The requester, with their membership of the secretariat's user group."""
     workspace.get_settings(session, team_id=request.team_id, now=request.now)
+    if request.in_secretariat_group is None:
+        raise AssertionError("the secretariat group was not asked for this command; "
+                             "remove it from NEED_NO_ACTOR")
     return Actor(request.user_id, in_secretariat_group=request.in_secretariat_group)
 
 
@@ -180,7 +190,11 @@ def _view(session: Session, request: Request, action: Any):  # type: ignore[no-u
 
 
 def _people_affected(session: Session, request: Request, action: Any) -> set[str]:
-    view = _view(session, request, action)
+    return _affected(_view(session, request, action), request)
+
+
+def _affected(view: ActionView, request: Request) -> set[str]:
+    """Whose Home tab shows this action: its owners (role holders too) and the requester."""
     return {o.user_id for o in view.owners if o.user_id} | {request.user_id}
 
 
@@ -188,11 +202,18 @@ def _known_roles(session: Session, request: Request) -> list[KnownRole]:
     return [KnownRole(r.code, r.title) for r in roles.list_roles(session, team_id=request.team_id)]
 
 
+def _known_from(holders: RoleHolders) -> list[KnownRole]:
+    """The roles as ``_known_roles`` gives them, from a ``role_holders`` already read."""
+    return [KnownRole(code, info.title if (info := holders.info.get(code)) else None)
+            for code in sorted(holders)]
+
+
 def _resolve_owners(
-    session: Session, request: Request, owners: Sequence[WrittenOwner], written: str | None
+    session: Session, request: Request, owners: Sequence[WrittenOwner], written: str | None,
+    known: list[KnownRole] | None = None,
 ) -> tuple[tuple[OwnerRef, ...], list[UnknownOwner]]:
     """Owners as typed, matched to the workspace's roles; and those that match none."""
-    known = _known_roles(session, request)
+    known = _known_roles(session, request) if known is None else known
     if written:
         # Read again with the workspace's titles, so "Police and Crime Panel" stays whole.
         owners = parse_owners(written, known)
@@ -257,8 +278,11 @@ def _help(command: c.Help, request: Request, session: Session) -> Outcome:
 
 
 def _add(command: c.AddAction | RecordFromForm, request: Request, session: Session) -> Outcome:
+    # The roles are read once: to match the owners, to check them and to show the action.
+    holders = roles.role_holders(session, team_id=request.team_id)
     owners, unknown = _resolve_owners(
-        session, request, command.owners, getattr(command, "owners_written", None)
+        session, request, command.owners, getattr(command, "owners_written", None),
+        known=_known_from(holders),
     )
     if unknown:
         return _unknown_owners_reply(session, request, unknown, getattr(command, "source", None))
@@ -276,10 +300,12 @@ def _add(command: c.AddAction | RecordFromForm, request: Request, session: Sessi
         source_meeting=_source_meeting(session, request, command),
         now=request.now,
         recurrence=getattr(command, "recurrence", None),
+        holders=holders,
     )
-    reply = render.render_recorded(_view(session, request, action))
+    view = action_view(action, holders, zone)
+    reply = render.render_recorded(view)
     _add_due_notes(reply, command.due, due)
-    return Outcome(reply, _people_affected(session, request, action))
+    return Outcome(reply, _affected(view, request))
 
 
 def _add_due_notes(reply: Reply, spec: DueSpec | None, due: ResolvedDue) -> None:
@@ -383,7 +409,7 @@ def _context_texts(block: Any) -> list[str]:
 def _changed(session: Session, request: Request, action: Any, what: str) -> Outcome:
     view = _view(session, request, action)
     reply = render.render_changed(view, what, request.now, request.deps.timezone)
-    return Outcome(reply, _people_affected(session, request, action))
+    return Outcome(reply, _affected(view, request))
 
 
 def _ref(action: Any) -> str:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.errors import InvalidChange
-from storage.models import Role, WorkspaceSettings
+from storage.models import Role, SecretariatMember, WorkspaceSettings
 from storage.services.people import (
     Actor,
     claim_first_secretariat,
     require_secretariat,
-    secretariat_user_ids,
 )
 from storage.services.text import check_storable
 
@@ -71,18 +70,37 @@ def team_ids(session: Session) -> list[str]:
 
 def is_set_up(session: Session, *, team_id: str) -> bool:
     """Settings exist and someone is secretariat: nothing is left to create on first use."""
-    settings = session.get(WorkspaceSettings, team_id)
-    if settings is None:
+    members = exists().where(SecretariatMember.team_id == team_id)
+    row = session.execute(
+        select(WorkspaceSettings.secretariat_usergroup_id, members)
+        .where(WorkspaceSettings.team_id == team_id)
+    ).first()
+    if row is None:
         return False
-    return bool(settings.secretariat_usergroup_id) or bool(
-        secretariat_user_ids(session, team_id=team_id)
-    )
+    group, has_members = row
+    return bool(group) or bool(has_members)
 
 
 def welcome(session: Session, *, team_id: str, user_id: str, now: datetime) -> bool:
     """Set the workspace up if new; True when this user just became its secretariat."""
-    get_settings(session, team_id=team_id, now=now)
-    return claim_first_secretariat(session, team_id=team_id, user_id=user_id, now=now)
+    return welcome_with_settings(session, team_id=team_id, user_id=user_id, now=now)[1]
+
+
+def welcome_with_settings(
+    session: Session, *, team_id: str, user_id: str, now: datetime
+) -> tuple[WorkspaceSettings, bool]:
+    """``welcome``, also giving the settings: whoever holds them for the transaction
+    keeps them in the session, so later reads of the settings need no query."""
+    # Once set up (every request but the first few), one query says so.
+    members = exists().where(SecretariatMember.team_id == team_id)
+    row = session.execute(
+        select(WorkspaceSettings, members).where(WorkspaceSettings.team_id == team_id)
+    ).first()
+    if row is not None and (row[0].secretariat_usergroup_id or row[1]):
+        return row[0], False
+    settings = get_settings(session, team_id=team_id, now=now)
+    return settings, claim_first_secretariat(session, team_id=team_id, user_id=user_id,
+                                             now=now)
 
 
 SETTING_LIMITS = {"reminder_lead_days": 20, "summary_lead_days": 20, "own_date_lead_days": 20}
