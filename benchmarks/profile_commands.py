@@ -5,9 +5,10 @@ file and (when the server answers) a PostgreSQL database, then runs ``/actions a
 ``/actions list mine`` as B1 sends them through the command path itself: parse, mention
 resolution, ``bot.commands.run`` and the reply's Block Kit payload, with Slack played by
 the stand-in. No HTTP server and no backlog, so what is timed is the work alone. For
-each command it prints SQL statements, Slack Web API calls and mean time per command,
-and with ``--profile DIR`` writes a cProfile listing of each. Bounded: ``--commands``
-per command (default 200), warm-up included in no figure.
+each command it prints SQL statements, Slack Web API calls, mean time and Python
+function calls per command, and with ``--profile DIR`` writes a cProfile listing of
+each. Bounded: ``2 × --commands`` per command and database (default 200: one pass
+timed, one under cProfile), after a warm-up included in no figure.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class Figures:
     slack_calls: float
     mean_ms: float
     p50_ms: float
+    cpu_ms: float  # this process's CPU: the database server's work is not in it
+    python_calls: float  # function calls cProfile counts: the same on a busy machine
 
 
 @dataclass
@@ -158,27 +161,31 @@ def _people(standin: SlackStandIn, loaded: Loaded) -> None:
 def _measure(bench: Bench, backend: str, command: str, count: int,
              profile_dir: Path | None) -> Figures:
     make = bench.traffic.factory(command, f"profile-{backend}-{command}")
-    texts = [make(n)[:2] for n in range(WARM_UP + count + (count if profile_dir else 0))]
+    texts = [make(n)[:2] for n in range(WARM_UP + 2 * count)]
     for text, user in texts[:WARM_UP]:  # caches warm, as in a worker that has run a while
         reply = bench.command_path(text, user)
     print(f"{backend} {command}: {str(reply['text']).splitlines()[0][:100]}")
     measured = texts[WARM_UP:WARM_UP + count]
     calls_before = len(bench.standin.calls)
     times: list[float] = []
+    cpu_started = time.process_time()
     with counting(bench.engine) as counter:  # type: ignore[arg-type]
         for text, user in measured:
             started = time.perf_counter()
             bench.command_path(text, user)
             times.append(time.perf_counter() - started)
+    cpu = time.process_time() - cpu_started
     slack_calls = len(bench.standin.calls) - calls_before
-    if profile_dir is not None:
-        _profile(bench, texts[WARM_UP + count:], profile_dir / f"{backend}-{command}.txt")
+    path = profile_dir / f"{backend}-{command}.txt" if profile_dir else None
+    calls = _profile(bench, texts[WARM_UP + count:], path)
     return Figures(backend, command, count, counter.count / count, slack_calls / count,
-                   1000 * statistics.fmean(times), 1000 * statistics.median(times))
+                   1000 * statistics.fmean(times), 1000 * statistics.median(times),
+                   1000 * cpu / count, calls / count)
 
 
-def _profile(bench: Bench, texts: list[tuple[str, str]], path: Path) -> None:
-    """cProfile the same commands again (not timed), listing the costliest functions."""
+def _profile(bench: Bench, texts: list[tuple[str, str]], path: Path | None) -> int:
+    """cProfile as many commands again (not timed); the function calls they made, and
+    a listing of the costliest functions in ``path`` if given."""
     profiler = cProfile.Profile()
     run: Callable[[str, str], object] = bench.command_path
     profiler.enable()
@@ -187,21 +194,27 @@ def _profile(bench: Bench, texts: list[tuple[str, str]], path: Path) -> None:
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).strip_dirs()
-    stats.sort_stats("cumulative").print_stats(60)
-    stats.sort_stats("tottime").print_stats(30)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"{len(texts)} commands\n" + out.getvalue(), encoding="utf-8")
-    print(f"profile: {path}")
+    if path is not None:
+        stats.sort_stats("cumulative").print_stats(60)
+        stats.sort_stats("tottime").print_stats(30)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{len(texts)} commands\n" + out.getvalue(), encoding="utf-8")
+        print(f"profile: {path}")
+    return int(stats.total_calls)  # type: ignore[attr-defined]
 
 
 def _print(results: list[Figures], actions: int) -> None:
     print(f"\nIn-process command path at {actions:,} actions "
           "(parse, mentions, commands.run, reply payload):")
     print(f"{'database':<9} {'command':<10} {'n':>5} {'SQL/cmd':>8} {'Slack/cmd':>10} "
-          f"{'mean ms':>8} {'p50 ms':>7}")
+          f"{'mean ms':>8} {'p50 ms':>7} {'CPU ms':>7} {'Py calls/cmd':>13}")
     for f in results:
         print(f"{f.backend:<9} {f.command:<10} {f.commands:>5} {f.statements:>8.2f} "
-              f"{f.slack_calls:>10.2f} {f.mean_ms:>8.2f} {f.p50_ms:>7.2f}")
+              f"{f.slack_calls:>10.2f} {f.mean_ms:>8.2f} {f.p50_ms:>7.2f} {f.cpu_ms:>7.2f} "
+              f"{f.python_calls:>13,.0f}")
+    print("mean and p50: wall time per command; CPU ms: this process only (PostgreSQL's "
+          "own work is not in it); Py calls: function calls per command under cProfile, "
+          "which a busy machine does not change.")
     sys.stdout.flush()
 
 
