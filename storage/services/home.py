@@ -39,10 +39,9 @@ def home_data(
     session: Session, *, team_id: str, actor: Actor, now: datetime, zone: ZoneInfo
 ) -> HomeData:
     holders = roles.role_holders(session, team_id=team_id)
-    mine_query = select(Action).where(
-        Action.team_id == team_id,
-        Action.status.in_(OPEN_STATUSES),
-        listing.owned_by_user(team_id, actor.user_id),
+    mine_query = listing.owned_by_user(
+        select(Action).where(Action.team_id == team_id, Action.status.in_(OPEN_STATUSES)),
+        team_id, actor.user_id,
     ).order_by(Action.ref)
     mine = [action_view(a, holders, zone) for a in session.scalars(mine_query)]
     team = None

@@ -131,9 +131,9 @@ def _query(
         case AllOpen():
             return open_only, "Open actions"
         case Mine():
-            return open_only.where(owned_by_user(team_id, user_id)), "Your open actions"
+            return owned_by_user(open_only, team_id, user_id), "Your open actions"
         case ByOwner(owner=UserOwner(user_id=other)):
-            return open_only.where(owned_by_user(team_id, other)), f"Open actions of <@{other}>"
+            return owned_by_user(open_only, team_id, other), f"Open actions of <@{other}>"
         case ByOwner(owner=RoleOwner(code=code)):
             code = code.upper()
             _require_role(session, team_id, code)
@@ -179,20 +179,24 @@ def _owned_by_role(code: str):  # type: ignore[no-untyped-def]
     return Action.id.in_(select(ActionOwner.action_id).where(ActionOwner.role_code == code))
 
 
-def owned_by_user(team_id: str, user_id: str):  # type: ignore[no-untyped-def]
-    """Owned by the person, or by a role they hold now.
+def owned_by_user(
+    query: Select[tuple[Action]], team_id: str, user_id: str
+) -> Select[tuple[Action]]:
+    """``query`` narrowed to actions the person owns, or owns through a role they hold now.
 
-    A union of two lookups, each on its own index: written as one ``user_id = ? OR
-    role_code IN (...)``, both databases read every owner row of the workspace, which
-    was most of a ``list mine`` at 10,000 actions.
+    The owned ids are a union of two lookups, each on its own index (as one ``user_id = ?
+    OR role_code IN (...)`` both databases read every owner row of the workspace), joined
+    rather than tested with ``IN``: SQLite then starts from those few ids instead of
+    walking every action in ref order.
     """
     held = select(Role.code).where(Role.team_id == team_id, Role.holder_user_id == user_id)
-    return Action.id.in_(union(
+    owned = union(
         select(ActionOwner.action_id).where(
             ActionOwner.team_id == team_id, ActionOwner.user_id == user_id),
         select(ActionOwner.action_id).where(
             ActionOwner.team_id == team_id, ActionOwner.role_code.in_(held)),
-    ))
+    ).subquery("owned")
+    return query.join(owned, owned.c.action_id == Action.id)
 
 
 def overdue_condition(now: datetime, zone: ZoneInfo):  # type: ignore[no-untyped-def]
