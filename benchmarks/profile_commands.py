@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import hashlib
 import io
 import itertools
 import json
@@ -35,18 +36,24 @@ from slack_sdk import WebClient
 from benchmarks.b1_ack import Traffic
 from benchmarks.config import Sizes
 from benchmarks.databases import DEFAULT_POSTGRES_URL, migrated_database, postgres_available
-from benchmarks.dataset import LONDON, TEAM, TEAM_CHANNEL, Loaded, Shape, load
+from benchmarks.dataset import LONDON, SECRETARIAT, TEAM, TEAM_CHANNEL, Loaded, Shape, load
 from benchmarks.sqlcount import counting
 from bot import commands
 from bot.app import Deps
 from bot.directory import SlackDirectory
 from bot.mentions import MentionResolver
 from bot.parsing import commands as c
+from bot.render.home import render_home
 from bot.standin.server import SlackStandIn
 from reminders.clock import SystemClock
-from storage.db import make_engine, make_session_factory
+from storage.db import make_engine, make_session_factory, read_transaction
+from storage.models import WorkspaceSettings
+from storage.services import home
+from storage.services.people import Actor
 
 COMMANDS = ("add", "list mine")
+# The Home tabs an `add` refreshes in B1: the secretariat's and the owning role holder's.
+HOME = "home tab"
 WARM_UP = 5
 BOT_TOKEN = "xoxb-profile"
 
@@ -90,6 +97,25 @@ class Bench:
         json.dumps(payload)  # what the reply's POST serialises
         return payload
 
+    def home_tab(self, user_id: str) -> dict[str, object]:
+        """The work of one Home tab refresh short of views.publish: the group, the data,
+        the view and its digest (bot.home.HomeRefresher.publish does the same)."""
+        deps, now = self.deps, self.deps.clock.now()
+        with read_transaction(deps.sessions) as session:
+            settings = session.get(WorkspaceSettings, TEAM)
+            group = settings.secretariat_usergroup_id if settings else None
+        actor = Actor(user_id, self.directory.in_group(group, user_id))
+        with read_transaction(deps.sessions) as session:
+            data = home.home_data(session, team_id=TEAM, actor=actor, now=now,
+                                  zone=deps.timezone)
+        view = render_home(mine=data.mine, next_meeting=data.next_meeting, team=data.team,
+                           now=now, zone=deps.timezone).to_dict()
+        hashlib.sha256(json.dumps(view, sort_keys=True).encode("utf-8", "surrogatepass"))
+        return {"text": f"{len(view['blocks'])} blocks"}
+
+    def run(self, what: str, text: str, user_id: str) -> dict[str, object]:
+        return self.home_tab(user_id) if what == HOME else self.command_path(text, user_id)
+
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
@@ -103,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="actionlog-profile-") as tmp:
         for backend in backends:
             with _bench(backend, Path(tmp), args.postgres_url, args.actions, sizes) as bench:
-                for command in COMMANDS:
+                for command in (*COMMANDS, HOME):
                     results.append(_measure(bench, backend, command, args.commands,
                                             args.profile))
     _print(results, args.actions)
@@ -150,8 +176,6 @@ def _bench(backend: str, workdir: Path, postgres_url: str, actions: int,
 
 def _people(standin: SlackStandIn, loaded: Loaded) -> None:
     """The secretariat and the owner who send B1's commands, and the team channel."""
-    from benchmarks.dataset import SECRETARIAT
-
     standin.add_user(SECRETARIAT, "secretariat", real_name="Policy Officer")
     standin.add_user(loaded.owners[0], "owner", real_name="Chief Constable")
     standin.add_channel(TEAM_CHANNEL, "opcc-team")
@@ -160,10 +184,9 @@ def _people(standin: SlackStandIn, loaded: Loaded) -> None:
 
 def _measure(bench: Bench, backend: str, command: str, count: int,
              profile_dir: Path | None) -> Figures:
-    make = bench.traffic.factory(command, f"profile-{backend}-{command}")
-    texts = [make(n)[:2] for n in range(WARM_UP + 2 * count)]
+    texts = _texts(bench, backend, command, WARM_UP + 2 * count)
     for text, user in texts[:WARM_UP]:  # caches warm, as in a worker that has run a while
-        reply = bench.command_path(text, user)
+        reply = bench.run(command, text, user)
     print(f"{backend} {command}: {str(reply['text']).splitlines()[0][:100]}")
     measured = texts[WARM_UP:WARM_UP + count]
     calls_before = len(bench.standin.calls)
@@ -172,25 +195,36 @@ def _measure(bench: Bench, backend: str, command: str, count: int,
     with counting(bench.engine) as counter:  # type: ignore[arg-type]
         for text, user in measured:
             started = time.perf_counter()
-            bench.command_path(text, user)
+            bench.run(command, text, user)
             times.append(time.perf_counter() - started)
     cpu = time.process_time() - cpu_started
     slack_calls = len(bench.standin.calls) - calls_before
     path = profile_dir / f"{backend}-{command}.txt" if profile_dir else None
-    calls = _profile(bench, texts[WARM_UP + count:], path)
+    calls = _profile(bench, command, texts[WARM_UP + count:], path)
     return Figures(backend, command, count, counter.count / count, slack_calls / count,
                    1000 * statistics.fmean(times), 1000 * statistics.median(times),
                    1000 * cpu / count, calls / count)
 
 
-def _profile(bench: Bench, texts: list[tuple[str, str]], path: Path | None) -> int:
+def _texts(bench: Bench, backend: str, command: str, count: int) -> list[tuple[str, str]]:
+    """What each command says and who sends it; for Home tabs, whose tab it is."""
+    if command == HOME:
+        holders = list(bench.traffic.loaded.roles.values())
+        return [("", SECRETARIAT if n % 2 == 0 else holders[(n // 2) % len(holders)])
+                for n in range(count)]
+    make = bench.traffic.factory(command, f"profile-{backend}-{command}")
+    return [make(n)[:2] for n in range(count)]
+
+
+def _profile(bench: Bench, command: str, texts: list[tuple[str, str]],
+             path: Path | None) -> int:
     """cProfile as many commands again (not timed); the function calls they made, and
     a listing of the costliest functions in ``path`` if given."""
     profiler = cProfile.Profile()
-    run: Callable[[str, str], object] = bench.command_path
+    run: Callable[[str, str, str], object] = bench.run
     profiler.enable()
     for text, user in texts:
-        run(text, user)
+        run(command, text, user)
     profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).strip_dirs()
@@ -204,8 +238,9 @@ def _profile(bench: Bench, texts: list[tuple[str, str]], path: Path | None) -> i
 
 
 def _print(results: list[Figures], actions: int) -> None:
-    print(f"\nIn-process command path at {actions:,} actions "
-          "(parse, mentions, commands.run, reply payload):")
+    print(f"\nIn-process command path at {actions:,} actions (parse, mentions, "
+          "commands.run, reply payload), and a Home tab an add refreshes (alternately the "
+          "secretariat's and a role holder's; data, view and digest, no views.publish):")
     print(f"{'database':<9} {'command':<10} {'n':>5} {'SQL/cmd':>8} {'Slack/cmd':>10} "
           f"{'mean ms':>8} {'p50 ms':>7} {'CPU ms':>7} {'Py calls/cmd':>13}")
     for f in results:
