@@ -93,3 +93,13 @@ def test_every_page_is_read_and_kept_for_a_while(directory: Directory) -> None:
     directory.users.append({"id": "U6", "name": "newcomer", "profile": {}})
     assert resolver.resolve("@newcomer") == "<@U6>"
     assert directory.calls == ["users.list"] * 7
+
+
+def test_text_with_no_plain_name_asks_slack_nothing(directory: Directory) -> None:
+    """B1's commands, mentions Slack already linked, an e-mail address: no directory read."""
+    resolver = MentionResolver(directory)  # type: ignore[arg-type]
+    for text in ("add DCC to follow up benchmark item 7 by 31/05/2027", "list mine",
+                 "add <@U1> to reply by <!date^1700000000^{date}|1 Dec>",
+                 "update A-3 sent to sam@example.org", "list <!subteam^S1|@policy-team>"):
+        assert resolver.resolve(text) == text
+    assert directory.calls == []
