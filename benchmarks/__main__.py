@@ -15,6 +15,8 @@ from pathlib import Path
 
 from benchmarks import (
     b1_ack,
+    b1_loop,
+    b1_scale,
     b2_plan,
     b3_delivery,
     b4_render,
@@ -28,16 +30,18 @@ from benchmarks.procs import REPO_ROOT
 from benchmarks.profiling import Profile
 from benchmarks.report import Section, machine, render_text, write_markdown
 
-ALL = ("B1", "B2", "B3", "B4", "B5", "B6", "IMPORT")
+ALL = ("B1", "B1LOOP", "B1SCALE", "B2", "B3", "B4", "B5", "B6", "IMPORT")
+NEEDS_DATABASES = {"B1", "B1LOOP", "B1SCALE", "B2"}  # the ones run on each backend
 FINDINGS = Path(__file__).with_name("FINDINGS.md")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Benchmarks B1-B6 and IMPORT: ack latency, planning, delivery under "
-        "Slack's rate limits, rendering, footprint, exporting the action log and the "
-        "minutes import. Prints a table and writes it to BENCHMARKS.md. "
+        description="Benchmarks B1-B6 and IMPORT: ack latency (B1), people waiting for "
+        "each answer (B1LOOP) and web and worker processes apart on PostgreSQL (B1SCALE), "
+        "planning, delivery under Slack's rate limits, rendering, footprint, exporting the "
+        "action log and the minutes import. Prints a table and writes it to BENCHMARKS.md. "
         "Exits non-zero only when the harness itself fails, never on a missed target.",
     )
     parser.add_argument("--quick", action="store_true",
@@ -47,10 +51,12 @@ def _parser() -> argparse.ArgumentParser:
                         help="which benchmarks to run (default: all)")
     parser.add_argument("--postgres-url", default=os.environ.get(
         "ACTIONLOG_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
-        help="PostgreSQL server for B1 and B2; throwaway databases are created and dropped "
-        f"there (default: {DEFAULT_POSTGRES_URL})")
+        help="PostgreSQL server for B1, B1LOOP, B1SCALE and B2; throwaway "
+        "databases are created and dropped there "
+        f" (default: {DEFAULT_POSTGRES_URL})")
     parser.add_argument("--no-postgres", action="store_true",
-                        help="run B1 and B2 on SQLite only")
+                        help="run B1, B1LOOP and B2 on SQLite only (B1SCALE then does "
+                        "not run)")
     parser.add_argument("--output", type=Path,
                         help="where to write the table (default: BENCHMARKS.md in the "
                         "repository, except with --quick)")
@@ -85,12 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     output = args.output or (None if args.quick else REPO_ROOT / "BENCHMARKS.md")
     backends = ["sqlite"]
     notes: list[str] = []
-    if not args.no_postgres and {"B1", "B2"} & set(chosen):
+    if not args.no_postgres and NEEDS_DATABASES & set(chosen):
         if postgres_available(args.postgres_url):
             backends.append("postgresql")
         else:
-            notes.append(f"PostgreSQL at {args.postgres_url} did not answer: B1 and B2 ran "
-                         "on SQLite only")
+            notes.append(f"PostgreSQL at {args.postgres_url} did not answer: B1, B1LOOP and "
+                         "B2 ran on SQLite only, B1SCALE not at all")
     profile = Profile(args.profile)
     command = "python -m benchmarks" + (" " + shlex.join(argv if argv is not None
                                                           else sys.argv[1:])).rstrip()
@@ -126,6 +132,8 @@ def run_benchmarks(chosen: list[str], sizes: Sizes, backends: list[str], postgre
         where = workdir or Path(scratch)
         steps: dict[str, Callable[[], Section]] = {
             "B1": lambda: b1_ack.run(sizes, backends, where, postgres_url, profile),
+            "B1LOOP": lambda: b1_loop.run(sizes, backends, where, postgres_url, profile),
+            "B1SCALE": lambda: b1_scale.run(sizes, backends, where, postgres_url, profile),
             "B2": lambda: b2_plan.run(sizes, backends, where, postgres_url, anchor, profile),
             "B3": lambda: b3_delivery.run(sizes, where, postgres_url, profile),
             "B4": lambda: b4_render.run(sizes, where, postgres_url, profile),

@@ -20,6 +20,16 @@ class Sizes:
     b1_counted: int = 5  # commands whose SQL statements are counted, per command and size
     b1_max_seconds: float = 40.0  # no new request after this long, per app and configuration
     b1_drain_seconds: float = 60.0  # how long to wait for the replies after the last ack
+    # B1LOOP: people who wait for each answer before their next command (closed loop).
+    loop_actions: int = 10_000
+    loop_people: int = 4
+    loop_seconds: float = 30.0  # measured, per app and database; a few more to warm up
+    loop_warmup_seconds: float = 5.0
+    loop_answer_wait: float = 30.0  # a person gives up waiting for an answer after this
+    loop_drain_seconds: float = 30.0  # after the run, for answers still owed
+    # B1SCALE: the same loop on PostgreSQL, web and worker processes apart.
+    scale_people: int = 16
+    scale_seconds: float = 30.0
     # B2: planning a reminder round.
     b2_actions: int = 100_000
     b2_owners: int = 5_000
@@ -48,6 +58,8 @@ class Sizes:
 QUICK = Sizes(
     b1_actions=200, b1_owners=20, b1_meetings=10, b1_requests=30, b1_small_actions=100,
     b1_concurrency=(4,), b1_counted=1, b1_max_seconds=15.0, b1_drain_seconds=30.0,
+    loop_actions=200, loop_seconds=3.0, loop_warmup_seconds=1.0, loop_answer_wait=10.0,
+    loop_drain_seconds=10.0, scale_people=4, scale_seconds=3.0,
     b2_actions=500, b2_owners=50, b2_meetings=20, b2_repeats=1,
     b3_reminders=40, b3_workspace_per_min=1200.0, b3_workspace_burst=10,
     b4_actions=300, b4_repeats=1,

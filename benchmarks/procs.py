@@ -1,4 +1,9 @@
-"""Start, watch and stop the servers under test: ``actionlog run`` and the bare Bolt app."""
+"""Start, watch and stop the servers under test: ``actionlog run`` and the bare Bolt app.
+
+Each process starts in its own session, so it and any child it starts (``actionlog run``
+supervises a worker process) are paused, resumed and stopped together, as a group: no
+process outlives the benchmark.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,11 +48,11 @@ class Server:
         raise RuntimeError("VmRSS not found")
 
     def pause(self) -> None:
-        """Freeze the process (SIGSTOP) so it takes no CPU while the other app is measured."""
-        os.kill(self.process.pid, signal.SIGSTOP)
+        """Freeze the process group (SIGSTOP) so it takes no CPU while another is measured."""
+        _signal_group(self.process, signal.SIGSTOP)
 
     def resume(self) -> None:
-        os.kill(self.process.pid, signal.SIGCONT)
+        _signal_group(self.process, signal.SIGCONT)
 
 
 def free_port() -> int:
@@ -56,13 +61,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def actionlog_argv() -> list[str]:
-    """``actionlog run`` in HTTP mode on loopback, through this interpreter."""
-    return [sys.executable, "-m", "bot.cli", "run", "--host", "127.0.0.1"]
+def actionlog_argv(web_only: bool = False) -> list[str]:
+    """``actionlog run`` (or ``run --web-only``) in HTTP mode on loopback."""
+    return [sys.executable, "-m", "bot.cli", "run", "--host", "127.0.0.1",
+            *(["--web-only"] if web_only else [])]
 
 
-def bare_argv() -> list[str]:
-    return [sys.executable, "-m", "benchmarks.bare_app"]
+def worker_argv() -> list[str]:
+    """``actionlog worker``: the work behind the acks, in a process of its own."""
+    return [sys.executable, "-m", "bot.cli", "worker"]
+
+
+def bare_argv(answer: bool = False) -> list[str]:
+    return [sys.executable, "-m", "benchmarks.bare_app", *(["--answer"] if answer else [])]
+
+
+def proxy_argv(port: int, backends: list[str]) -> list[str]:
+    """The round-robin HTTP proxy of ``benchmarks.rrproxy`` in front of ``backends``."""
+    return [sys.executable, "-m", "benchmarks.rrproxy", str(port), *backends]
 
 
 def server_env(port: int, api_url: str, database_url: str) -> dict[str, str]:
@@ -86,13 +102,39 @@ def serving(name: str, argv: list[str], env: dict[str, str], workdir: Path) -> I
     with log_path.open("wb") as log:
         started = time.perf_counter()
         # cwd is the scratch folder, so no .env from the repository is read.
-        process = subprocess.Popen(argv, env=env, cwd=workdir, stdout=log, stderr=log)
+        process = subprocess.Popen(argv, env=env, cwd=workdir, stdout=log, stderr=log,
+                                   start_new_session=True)
         try:
             url = f"http://127.0.0.1:{port}"
             ready = _wait_ready(process, url, log_path) - started
             yield Server(name, process, url, ready)
         finally:
             _stop(process)
+
+
+@contextmanager
+def running(name: str, argv: list[str], env: dict[str, str], workdir: Path) -> Iterator[
+    subprocess.Popen[bytes]
+]:
+    """Start a process that serves nothing (a worker), stop its group afterwards."""
+    log_path = workdir / f"{name}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(argv, env=env, cwd=workdir, stdout=log, stderr=log,
+                                   start_new_session=True)
+        try:
+            time.sleep(0.2)
+            if process.poll() is not None:
+                tail = log_path.read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"{name} exited with {process.returncode}:\n{tail}")
+            yield process
+        finally:
+            _stop(process)
+
+
+def log_tail(workdir: Path, name: str, chars: int = 2000) -> str:
+    """The end of a started process's log, for an error message."""
+    logs = sorted(workdir.glob(f"{name}*.log"))
+    return logs[-1].read_text(errors="replace")[-chars:] if logs else ""
 
 
 def _wait_ready(process: subprocess.Popen[bytes], url: str, log_path: Path) -> float:
@@ -110,13 +152,33 @@ def _wait_ready(process: subprocess.Popen[bytes], url: str, log_path: Path) -> f
     raise RuntimeError(f"server at {url} not ready within {READY_TIMEOUT_S:.0f} s")
 
 
+def _signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
+    """Signal the process's group (it leads its own session); quiet if it is gone."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signum)
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    os.kill(process.pid, signal.SIGCONT)  # in case it was paused
-    process.terminate()
+    """SIGTERM the group, wait, then SIGKILL whatever of the group is left."""
+    _signal_group(process, signal.SIGCONT)  # in case it was paused
+    _signal_group(process, signal.SIGTERM)
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=5)
+    # Children (a supervised worker) may outlive their parent's exit by a moment.
+    deadline = time.monotonic() + 5
+    while _group_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    _signal_group(process, signal.SIGKILL)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True

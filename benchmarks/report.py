@@ -13,7 +13,8 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Row:
-    """One figure of ours beside its reference; ``limit`` bounds ours/reference."""
+    """One figure of ours beside its reference; ``limit`` bounds ours/reference, and
+    ``must_equal`` is a count that has to be exactly that (lost answers: 0)."""
 
     bench: str
     backend: str
@@ -25,6 +26,7 @@ class Row:
     limit: float | None = None
     higher_is_better: bool = False
     decimals: int = 1
+    must_equal: float | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -35,6 +37,8 @@ class Row:
 
     @property
     def met(self) -> bool | None:
+        if self.must_equal is not None:
+            return self.ours == self.must_equal
         ratio = self.ratio
         if self.limit is None or ratio is None:
             return None
@@ -42,12 +46,17 @@ class Row:
 
     @property
     def target(self) -> str:
+        if self.must_equal is not None:
+            return f"= {self.must_equal:g}"
         if self.limit is None:
             return ""
         return f"{'≥' if self.higher_is_better else '≤'} {self.limit:g}×"
 
     def miss(self) -> str | None:
         """By how much the target was missed, in words; None when met or without a target."""
+        if self.must_equal is not None and self.met is False:
+            return (f"{self.bench} {self.backend} {self.measure}: {self.ours:g}, must be "
+                    f"{self.must_equal:g}")
         if self.met is not False or self.ratio is None or self.limit is None:
             return None
         what = f"{self.bench} {self.backend} {self.measure}: ratio {self.ratio:.2f} against "
