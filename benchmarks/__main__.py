@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
         "ACTIONLOG_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
         help="PostgreSQL server for B1, B1LOOP, B1SCALE and B2; throwaway "
         "databases are created and dropped there "
-        f" (default: {DEFAULT_POSTGRES_URL})")
+        f"(default: {DEFAULT_POSTGRES_URL})")
     parser.add_argument("--no-postgres", action="store_true",
                         help="run B1, B1LOOP and B2 on SQLite only (B1SCALE then does "
                         "not run)")
