@@ -67,8 +67,9 @@ def sampled(profile: Profile, name: str, pid: int) -> Iterator[None]:
     profile.directory.mkdir(parents=True, exist_ok=True)
     raw = profile.directory / f"{name}.collapsed"
     recorder = subprocess.Popen(
+        # --subprocesses: `actionlog run` does its work in a worker process it started.
         [spy, "record", "--pid", str(pid), "--format", "raw", "--rate", "100", "--nonblocking",
-         "--output", str(raw)],
+         "--subprocesses", "--output", str(raw)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     time.sleep(1.0)  # let it attach
