@@ -39,6 +39,7 @@ class LoopResult:
     answered_in_run: int = 0  # answers that came while the people were waiting
     late: int = 0  # commands whose person gave up waiting (answer_timeout)
     lost: int = 0  # acknowledged commands with no answer even after the drain
+    lost_keys: list[str] = field(default_factory=list)  # their response_url keys
     duplicated: int = 0  # answers beyond the first, over all commands
     wall_s: float = 0.0
     texts: Counter[str] = field(default_factory=Counter)  # first words of each answer
@@ -62,7 +63,12 @@ class LoopResult:
         statuses = ", ".join(f"{s or 'none'}×{n}" for s, n in sorted(self.statuses.items()))
         return (f"{len(self.sent):,} commands from {self.people} people in {self.wall_s:.1f} s; "
                 f"acks {statuses}; answered {len(self.answer_s):,}, late "
-                f"(> the wait) {self.late}, lost {self.lost}, duplicated {self.duplicated}")
+                f"(> the wait) {self.late}, lost {self.lost}{self._lost_keys()}, duplicated "
+                f"{self.duplicated}")
+
+    def _lost_keys(self) -> str:
+        shown = sorted(self.lost_keys)[:5]
+        return f" ({', '.join(shown)}{', …' if self.lost > 5 else ''})" if shown else ""
 
 
 def traffic(loaded: Loaded) -> CommandFactory:
@@ -153,6 +159,7 @@ def _settle(result: LoopResult, answers: AnswerBook, drain_seconds: float) -> No
             continue  # not acknowledged: counted among the ack errors
         if first is None:
             result.lost += 1
+            result.lost_keys.append(key)
             continue
         result.answer_s.append(first.received_at - sent)
         result.duplicated += answers.count(key) - 1
