@@ -23,7 +23,7 @@ from benchmarks.closed_loop import LoopResult
 from benchmarks.config import Sizes
 from benchmarks.databases import migrated_database
 from benchmarks.dataset import TEAM
-from benchmarks.profiling import Profile
+from benchmarks.profiling import Profile, sampled
 from benchmarks.remote_standin import RemoteStandIn
 from benchmarks.report import Row, Section
 
@@ -62,10 +62,14 @@ def run(sizes: Sizes, backends: list[str], workdir: Path, postgres_url: str,
         for layout in (ONE_WORKER, TWO_WORKERS, TWO_WEBS):
             with migrated_database("postgresql", workdir, postgres_url) as url:
                 loaded = preload(url, sizes.loop_actions, sizes)
-                with serving(layout, url, standin, workdir, section) as events_url:
+                with serving(layout, url, standin, workdir, section) as (events_url, pids):
                     tag = f"scale-w{layout.webs}-k{layout.workers}"
-                    results[layout] = measure(events_url, standin, loaded, sizes,
-                                              sizes.scale_people, sizes.scale_seconds, tag)
+                    with ExitStack() as sampling:
+                        for name, pid in pids.items():
+                            sampling.enter_context(sampled(profile, f"b1-{tag}-{name}", pid))
+                        results[layout] = measure(events_url, standin, loaded, sizes,
+                                                  sizes.scale_people, sizes.scale_seconds,
+                                                  tag)
     _rows(section, sizes, results)
     return section
 
@@ -80,19 +84,22 @@ def splits_processes() -> bool:
 
 @contextmanager
 def serving(layout: Layout, url: str, standin: RemoteStandIn, workdir: Path,
-            section: Section) -> Iterator[str]:
-    """Start the layout's processes as a user would; yields where Slack would send to."""
+            section: Section) -> Iterator[tuple[str, dict[str, int]]]:
+    """Start the layout's processes as a user would; yields where Slack would send to,
+    and the process ids of the first web process and each worker (for profiles)."""
     with ExitStack() as stack:
         webs = [stack.enter_context(procs.serving(
             f"web{n}", procs.actionlog_argv(web_only=True),
             procs.server_env(procs.free_port(), standin.api_url, url), workdir))
             for n in range(layout.webs)]
+        pids = {"web0": webs[0].process.pid}
         for n in range(layout.workers):
-            stack.enter_context(procs.running(
+            worker = stack.enter_context(procs.running(
                 f"worker{n}-{layout.webs}w{layout.workers}", procs.worker_argv(),
                 procs.server_env(procs.free_port(), standin.api_url, url), workdir))
+            pids[f"worker{n}"] = worker.pid
         if layout.webs == 1:
-            yield webs[0].events_url
+            yield webs[0].events_url, pids
             return
         port = procs.free_port()
         # Registered first, so it runs after the proxy stopped and printed its counts.
@@ -101,7 +108,7 @@ def serving(layout: Layout, url: str, standin: RemoteStandIn, workdir: Path,
         proxy = stack.enter_context(procs.serving(
             "rrproxy", procs.proxy_argv(port, [web.url for web in webs]),
             procs.server_env(port, standin.api_url, url), workdir))
-        yield proxy.events_url
+        yield proxy.events_url, pids
 
 
 def _proxy_counts(workdir: Path, port: int) -> str:

@@ -25,7 +25,7 @@ class Sizes:
     loop_people: int = 4
     loop_seconds: float = 30.0  # measured, per app and database; a few more to warm up
     loop_warmup_seconds: float = 5.0
-    loop_answer_wait: float = 30.0  # a person gives up waiting for an answer after this
+    loop_answer_wait: float = 10.0  # a person gives up waiting for an answer after this
     loop_drain_seconds: float = 30.0  # after the run, for answers still owed
     # B1SCALE: the same loop on PostgreSQL, web and worker processes apart.
     scale_people: int = 16
