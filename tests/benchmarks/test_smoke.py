@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.__main__ import ALL, main, run_benchmarks
+from benchmarks.b1_scale import splits_processes
 from benchmarks.b3_delivery import minimum_seconds
 from benchmarks.config import QUICK
 from benchmarks.load import percentile
@@ -41,6 +42,11 @@ def test_every_benchmark_runs_and_reports_numbers(tmp_path: Path) -> None:
         if section.name == "B1 scale-out" and db == "sqlite":
             assert section.notes == ["not run: scale-out needs PostgreSQL (on SQLite one "
                                      "worker runs)"]
+            continue
+        if section.name == "B1 scale-out" and not splits_processes():
+            # Until the inbox core lands, `run --web-only` does not exist; then this goes.
+            assert section.notes == ["not run: this version of `actionlog run` has no "
+                                     "--web-only"]
             continue
         assert section.rows, section.name
         for row in section.rows:
