@@ -40,6 +40,7 @@ def run(sizes: Sizes, workdir: Path, postgres_url: str) -> Section:
     section.notes.append(
         f"median of {sizes.b5_starts} starts each, on an empty migrated database; actionlog also "
         f"checks the schema, calls auth.test and starts the scheduler, whose first round "
-        f"runs at once; VmRSS from /proc"
+        f"runs at once; VmRSS of each server's process group from /proc (actionlog run: "
+        f"its web part and the worker process it starts)"
     )
     return section

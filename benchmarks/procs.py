@@ -40,12 +40,9 @@ class Server:
         return f"{self.url}/slack/events"
 
     def rss_mib(self) -> float:
-        """Resident memory now, from /proc (Linux)."""
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("VmRSS not found")
+        """Resident memory now of the whole process group (``actionlog run`` and the worker
+        it started), from /proc (Linux)."""
+        return sum(_rss_kib(pid) for pid in _group_members(self.process.pid)) / 1024
 
     def pause(self) -> None:
         """Freeze the process group (SIGSTOP) so it takes no CPU while another is measured."""
@@ -53,6 +50,29 @@ class Server:
 
     def resume(self) -> None:
         _signal_group(self.process, signal.SIGCONT)
+
+
+def _group_members(pgid: int) -> list[int]:
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if int(fields[2]) == pgid:  # the fifth field of stat: process group
+            members.append(int(stat.parent.name))
+    return members
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
 
 
 def free_port() -> int:
