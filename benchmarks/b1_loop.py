@@ -44,13 +44,17 @@ def run(sizes: Sizes, backends: list[str], workdir: Path, postgres_url: str,
                                       workdir) as ours:
                     ours.pause()
                     theirs = measure(bare.events_url, standin, loaded, sizes,
-                                     sizes.loop_people, sizes.loop_seconds, f"bare-{backend}")
+                                     sizes.loop_people, sizes.loop_seconds, f"bare-{backend}",
+                                     {"bare app": bare.process.pid,
+                                      "stand-in": standin.pid})
                     ours.resume()
                     bare.pause()
                     with sampled(profile, f"b1-loop-{backend}", ours.process.pid):
                         mine = measure(ours.events_url, standin, loaded, sizes,
                                        sizes.loop_people, sizes.loop_seconds,
-                                       f"ours-{backend}")
+                                       f"ours-{backend}",
+                                       {"actionlog run (web and worker)": ours.process.pid,
+                                        "stand-in": standin.pid})
                     bare.resume()
         rows(section, backend, f"{sizes.loop_people} people, {sizes.loop_actions:,} actions",
              mine, theirs)
@@ -68,18 +72,22 @@ def preload(url: str, actions: int, sizes: Sizes) -> Loaded:
 
 
 def measure(events_url: str, standin: RemoteStandIn, loaded: Loaded, sizes: Sizes,
-            people: int, seconds: float, tag: str) -> LoopResult:
-    """A short warm-up loop (not counted), then the measured one."""
+            people: int, seconds: float, tag: str,
+            cpu_groups: dict[str, int] | None = None) -> LoopResult:
+    """A short warm-up loop (not counted), then the measured one (its CPU use by
+    ``cpu_groups`` measured too)."""
     make = traffic(loaded)
 
-    def loop(tag: str, seconds: float, drain_seconds: float) -> LoopResult:
+    def loop(tag: str, seconds: float, drain_seconds: float,
+             groups: dict[str, int] | None) -> LoopResult:
         return run_closed_loop(
             events_url, procs.SIGNING_SECRET, TEAM, standin.answers, standin.response_url,
             make, tag=tag, people=people, seconds=seconds,
-            answer_timeout=sizes.loop_answer_wait, drain_seconds=drain_seconds)
+            answer_timeout=sizes.loop_answer_wait, drain_seconds=drain_seconds,
+            cpu_groups=groups)
 
-    loop(f"warm-{tag}", sizes.loop_warmup_seconds, sizes.loop_drain_seconds / 2)
-    return loop(tag, seconds, sizes.loop_drain_seconds)
+    loop(f"warm-{tag}", sizes.loop_warmup_seconds, sizes.loop_drain_seconds / 2, None)
+    return loop(tag, seconds, sizes.loop_drain_seconds, cpu_groups)
 
 
 def rows(section: Section, backend: str, label: str, ours: LoopResult,
@@ -100,8 +108,9 @@ def rows(section: Section, backend: str, label: str, ours: LoopResult,
         *exactly_once(backend, label, ours),
     ]
     section.notes += [
-        f"{backend} {label}, ours: {ours.summary()}; answers began {_texts(ours)}",
-        f"{backend} {label}, bare: {bare.summary()}",
+        f"{backend} {label}, ours: {ours.summary()}; answers began {_texts(ours)}; "
+        f"{ours.cpu}",
+        f"{backend} {label}, bare: {bare.summary()}; {bare.cpu}",
     ]
 
 

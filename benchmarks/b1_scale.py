@@ -69,7 +69,7 @@ def run(sizes: Sizes, backends: list[str], workdir: Path, postgres_url: str,
                             sampling.enter_context(sampled(profile, f"b1-{tag}-{name}", pid))
                         results[layout] = measure(events_url, standin, loaded, sizes,
                                                   sizes.scale_people, sizes.scale_seconds,
-                                                  tag)
+                                                  tag, {**pids, "stand-in": standin.pid})
     _rows(section, sizes, results)
     return section
 
@@ -92,7 +92,7 @@ def serving(layout: Layout, url: str, standin: RemoteStandIn, workdir: Path,
             f"web{n}", procs.actionlog_argv(web_only=True),
             procs.server_env(procs.free_port(), standin.api_url, url), workdir))
             for n in range(layout.webs)]
-        pids = {"web0": webs[0].process.pid}
+        pids = {f"web{n}": web.process.pid for n, web in enumerate(webs)}
         for n in range(layout.workers):
             worker = stack.enter_context(procs.running(
                 f"worker{n}-{layout.webs}w{layout.workers}", procs.worker_argv(),
@@ -108,7 +108,7 @@ def serving(layout: Layout, url: str, standin: RemoteStandIn, workdir: Path,
         proxy = stack.enter_context(procs.serving(
             "rrproxy", procs.proxy_argv(port, [web.url for web in webs]),
             procs.server_env(port, standin.api_url, url), workdir))
-        yield proxy.events_url, pids
+        yield proxy.events_url, {**pids, "proxy": proxy.process.pid}
 
 
 def _proxy_counts(workdir: Path, port: int) -> str:
@@ -135,4 +135,5 @@ def _rows(section: Section, sizes: Sizes, results: dict[Layout, LoopResult]) -> 
         section.notes.append(
             f"postgresql {layout.name}: {result.summary()}; ack p50 {result.ack_ms(50):,.1f} "
             f"ms, p99 {result.ack_ms(99):,.1f} ms; answer p50 {result.answer_ms(50):,.1f} ms, "
-            f"p99 {result.answer_ms(99):,.1f} ms; {result.answers_per_s:,.1f} answers/s")
+            f"p99 {result.answer_ms(99):,.1f} ms; {result.answers_per_s:,.1f} answers/s; "
+            f"{result.cpu}")

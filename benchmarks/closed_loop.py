@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from benchmarks import cpu
 from benchmarks.dataset import LONDON, SECRETARIAT, Loaded
 from benchmarks.load import percentile
 from benchmarks.remote_standin import AnswerBook
@@ -43,6 +44,7 @@ class LoopResult:
     duplicated: int = 0  # answers beyond the first, over all commands
     wall_s: float = 0.0
     texts: Counter[str] = field(default_factory=Counter)  # first words of each answer
+    cpu: str = "CPU not measured"  # where the CPU went while the people were at it
 
     @property
     def answers_per_s(self) -> float:
@@ -94,16 +96,18 @@ def run_closed_loop(
     events_url: str, signing_secret: str, team_id: str, answers: AnswerBook,
     response_url: Callable[[str], str], make: CommandFactory, *, tag: str, people: int,
     seconds: float, answer_timeout: float, drain_seconds: float,
-    per_person: int | None = None,
+    per_person: int | None = None, cpu_groups: dict[str, int] | None = None,
 ) -> LoopResult:
     """``people`` threads, each in a loop until ``seconds`` passed (or ``per_person``
     commands were sent): send a command, wait for its answer (at most
     ``answer_timeout``), repeat. Then wait up to ``drain_seconds`` for the answers still
-    owed, and a moment more for any second answer."""
+    owed, and a moment more for any second answer. ``cpu_groups`` names the process
+    groups whose CPU use the result reports."""
     result = LoopResult(people)
     tag = re.sub(r"[^A-Za-z0-9_-]", "_", tag)  # it becomes part of a URL path
     lock = threading.Lock()
     client = SignedSlackClient(events_url, signing_secret, team_id=team_id)
+    before = cpu.snapshot(cpu_groups or {})
     started = time.monotonic()
     deadline = started + seconds
 
@@ -143,6 +147,7 @@ def run_closed_loop(
     for thread in threads:
         thread.join(max(0.0, deadline - time.monotonic()) + answer_timeout + 15)
     result.wall_s = time.monotonic() - started
+    result.cpu = cpu.describe(before, cpu.snapshot(cpu_groups or {}), result.wall_s)
     _settle(result, answers, drain_seconds)
     return result
 

@@ -109,6 +109,11 @@ class RemoteStandIn:
             self._process.wait(timeout=5)
         self._reader.join(timeout=5)
 
+    @property
+    def pid(self) -> int:
+        """The child's process id (it leads its own process group)."""
+        return self._process.pid
+
     def response_url(self, key: str) -> str:
         return f"{self.base_url}{RESPONSE_PREFIX}{key}"
 
