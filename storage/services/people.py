@@ -51,29 +51,20 @@ def require_secretariat(session: Session, *, team_id: str, actor: Actor, doing: 
 
 def claim_first_secretariat(session: Session, *, team_id: str, user_id: str, now: datetime) -> bool:
     """Make the first person to use a fresh install the secretariat; True if it happened."""
-    # Once there is a secretariat (every request but the first few), two cheap reads say
-    # so, with no lock; the settings row is usually in the session already.
-    if _has_secretariat(session, session.get(WorkspaceSettings, team_id), team_id):
-        return False
-    # Lock the settings row so two first requests cannot both become the first, and look
-    # again now that any other first request has finished.
+    # Lock the settings row so two first requests cannot both become the first.
     settings = session.get(WorkspaceSettings, team_id, with_for_update=True)
-    if _has_secretariat(session, settings, team_id):
-        return False
-    session.add(SecretariatMember(team_id=team_id, user_id=user_id, added_by=user_id, added_at=now))
-    session.flush()
-    return True
-
-
-def _has_secretariat(session: Session, settings: WorkspaceSettings | None, team_id: str) -> bool:
     if settings is not None and settings.secretariat_usergroup_id:
-        return True
+        return False
     count = session.scalar(
         select(func.count()).select_from(SecretariatMember).where(
             SecretariatMember.team_id == team_id
         )
     )
-    return bool(count)
+    if count:
+        return False
+    session.add(SecretariatMember(team_id=team_id, user_id=user_id, added_by=user_id, added_at=now))
+    session.flush()
+    return True
 
 
 def add_secretariat_member(

@@ -91,10 +91,14 @@ def welcome_with_settings(
 ) -> tuple[WorkspaceSettings, bool]:
     """``welcome``, also giving the settings: whoever holds them for the transaction
     keeps them in the session, so later reads of the settings need no query."""
-    # Once set up (every request but the first few), one query says so.
+    # Once set up (every request but the first few), one query says so. It locks the
+    # settings row, as claiming the first secretariat always did: on PostgreSQL that
+    # runs a workspace's changes one after another, which the duplicate check and the
+    # status rules rely on (two identical adds at once must not both find no duplicate).
     members = exists().where(SecretariatMember.team_id == team_id)
     row = session.execute(
         select(WorkspaceSettings, members).where(WorkspaceSettings.team_id == team_id)
+        .with_for_update(of=WorkspaceSettings)
     ).first()
     if row is not None and (row[0].secretariat_usergroup_id or row[1]):
         return row[0], False
