@@ -30,6 +30,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 from slack_sdk import WebClient
 
@@ -39,7 +41,6 @@ from benchmarks.databases import DEFAULT_POSTGRES_URL, migrated_database, postgr
 from benchmarks.dataset import LONDON, SECRETARIAT, TEAM, TEAM_CHANNEL, Loaded, Shape, load
 from benchmarks.sqlcount import counting
 from bot import commands
-from bot.app import Deps
 from bot.directory import SlackDirectory
 from bot.mentions import MentionResolver
 from bot.parsing import commands as c
@@ -80,7 +81,7 @@ class Bench:
 
     engine: object
     standin: SlackStandIn
-    deps: Deps
+    deps: Any  # what commands.Request uses of Deps: sessions, clock, timezone
     directory: SlackDirectory
     mentions: MentionResolver
     traffic: Traffic
@@ -165,8 +166,10 @@ def _bench(backend: str, workdir: Path, postgres_url: str, actions: int,
             with SlackStandIn(team_id=TEAM, tokens=[BOT_TOKEN]) as standin:
                 _people(standin, loaded)
                 client = WebClient(token=BOT_TOKEN, base_url=standin.api_url, timeout=10)
-                deps = Deps(sessions=make_session_factory(engine), clock=SystemClock(),
-                            timezone=LONDON)
+                # Only what the command path reads, so the script does not follow Deps
+                # wherever the wiring moves it.
+                deps = SimpleNamespace(sessions=make_session_factory(engine),
+                                       clock=SystemClock(), timezone=LONDON)
                 serial = itertools.count(1)
                 yield Bench(engine, standin, deps, SlackDirectory(client),
                             MentionResolver(client), Traffic(loaded, standin.response_url,
