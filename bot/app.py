@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -19,23 +18,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import listeners
 from bot.backlog import Backlog
 from bot.errors import handle_error
+from bot.home import HomeRefresher
+from bot.outbox import CapturingWebClient
 from bot.settings import Settings
 from reminders.clock import Clock
 
 WEB_API_TIMEOUT_SECONDS = 10
 RATE_LIMIT_RETRIES = 10
 SERVER_ERROR_RETRIES = 3
-# Bolt runs every listener, and its ack, on this pool. More threads than the HTTP server
-# has (16), because a listener may go on after its request is answered (a form waiting
-# for its result, a Home tab being published), and a new request must never wait for a
-# thread to ack.
-LISTENER_THREADS = 32
 
 
 @dataclass(frozen=True)
 class Deps:
     """What listeners need besides Slack: the database, the clock, the zone and the
-    backlog that runs their work after the ack."""
+    backlog that runs their work (at once, in the worker: see bot/backlog.py)."""
 
     sessions: sessionmaker[Session]
     clock: Clock
@@ -43,14 +39,14 @@ class Deps:
     backlog: Backlog = field(default_factory=Backlog)
 
 
-def make_web_client(settings: Settings) -> WebClient:
+def make_web_client(settings: Settings, kind: type[WebClient] = WebClient) -> WebClient:
     """A Web API client for the configured base URL (Slack, the stand-in or GovSlack).
 
     It waits out 429s for as long as Retry-After says and retries 5xx answers and
     dropped connections a few times with backoff.
     """
     token = settings.SLACK_BOT_TOKEN.get_secret_value() if settings.SLACK_BOT_TOKEN else None
-    client = WebClient(
+    client = kind(
         token=token, base_url=settings.SLACK_API_URL, timeout=WEB_API_TIMEOUT_SECONDS
     )
     client.retry_handlers.extend([
@@ -76,23 +72,22 @@ _BOLT_LOGGER = logging.getLogger("actionlog.bolt")
 _BOLT_LOGGER.addFilter(_TokenGivenByClient())
 
 
-def build_app(settings: Settings, deps: Deps, *, client: WebClient | None = None) -> App:
-    """The Bolt app with everything registered; nothing is started here.
+def build_app(settings: Settings, deps: Deps, *,
+              client: WebClient | None = None) -> tuple[App, HomeRefresher]:
+    """The worker's Bolt app with every listener registered, and its Home refresher.
 
-    The token is checked beforehand by ``bot.startup.verify_token``, which says why
-    Slack refused it, so Bolt does not check it again.
+    The worker replays requests the web part has already checked and acked, so Bolt
+    checks no signature, and runs each listener to its end on the worker's own thread
+    (``process_before_response``), inside the request's unit of work. The token is
+    checked beforehand by ``bot.startup.verify_token``, which says why Slack refused it.
     """
-    secret = settings.SLACK_SIGNING_SECRET
     app = App(
-        client=client or make_web_client(settings),
-        signing_secret=secret.get_secret_value() if secret else None,
-        # Socket Mode requests are not signed; HTTP requests always are.
-        request_verification_enabled=not settings.socket_mode,
+        client=client or make_web_client(settings, CapturingWebClient),
+        signing_secret="",
+        request_verification_enabled=False,
         token_verification_enabled=False,
+        process_before_response=True,
         logger=_BOLT_LOGGER,
-        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS,
-                                             thread_name_prefix="actionlog-listener"),
     )
     app.error(handle_error)
-    listeners.register(app, deps)
-    return app
+    return app, listeners.register(app, deps)

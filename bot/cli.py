@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,21 +16,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app import make_web_client
 from bot.directory import SlackDirectory
 from bot.dry_run import describe_plan
-from bot.http import SlackWsgiApp, make_server, stop_server
 from bot.log import configure_logging
 from bot.messenger import SlackMessenger
 from bot.papers.attach import SummaryAttachment
-from bot.runtime import build_runtime, instance_id
+from bot.runtime import instance_id
+from bot.serve import serve_web, serve_worker
 from bot.settings import HOW_TO_FIX, Settings, SettingsError, load_settings
-from bot.startup import StartupError
+from bot.startup import StartupError, verify_token
 from reminders.clock import SystemClock
-from reminders.scheduler import start_scheduler
 from reminders.service import ReminderService
 from storage import schema
 from storage.db import make_engine, make_session_factory
-
-# How long a stopping bot keeps working through commands it has already acknowledged.
-SHUTDOWN_GRACE_SECONDS = 20
 
 
 class CliError(Exception):
@@ -67,7 +60,19 @@ def _parser() -> argparse.ArgumentParser:
         "'actionlog migrate' first (the bot refuses to start on an old schema).",
     )
     run.add_argument("--host", default="0.0.0.0", help="address to listen on in HTTP mode")
+    run.add_argument("--web-only", action="store_true",
+                     help="only take requests (store and acknowledge them); run the work "
+                     "in separate 'actionlog worker' processes")
     run.set_defaults(handler=_run)
+
+    worker = commands.add_parser(
+        "worker",
+        help="carry out the requests the web part stored, and run the reminders",
+        description="Run a worker: it carries out stored requests, sends the answers and "
+        "runs the reminder scheduler. 'actionlog run' starts one itself; start more (on "
+        "PostgreSQL) beside 'actionlog run --web-only' to share the work.",
+    )
+    worker.set_defaults(handler=_worker)
 
     migrate = commands.add_parser(
         "migrate",
@@ -232,6 +237,28 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    settings, engine = _serving_setup()
+    try:
+        # Checked here too, so a refused token is reported by `run` itself.
+        verify_token(make_web_client(settings))
+    except StartupError as exc:
+        raise CliError(str(exc)) from None
+    return serve_web(settings, engine, make_session_factory(engine), host=args.host,
+                     with_worker=not args.web_only)
+
+
+def _worker(_args: argparse.Namespace) -> int:
+    settings, engine = _serving_setup()
+    try:
+        return serve_worker(settings, make_session_factory(engine))
+    except StartupError as exc:
+        raise CliError(str(exc)) from None
+    except (BoltError, SlackApiError) as exc:
+        raise CliError(f"the Slack app could not be set up ({_slack_reason(exc)})") from None
+
+
+def _serving_setup() -> tuple[Settings, Engine]:
+    """Settings, logging and a database whose schema is current, for `run` and `worker`."""
     settings = load_settings()
     settings.require_slack()
     configure_logging(settings.secrets())
@@ -241,24 +268,7 @@ def _run(args: argparse.Namespace) -> int:
             f"the database schema is at {schema.current_revision(engine) or 'empty'} but this "
             f"version needs {schema.head_revision()}: run 'actionlog migrate' first"
         )
-    try:
-        runtime = build_runtime(settings, make_session_factory(engine), SystemClock())
-    except StartupError as exc:
-        raise CliError(str(exc)) from None
-    except (BoltError, SlackApiError) as exc:
-        raise CliError(f"the Slack app could not be set up ({_slack_reason(exc)})") from None
-    scheduler = start_scheduler(runtime.reminders)
-    try:
-        if settings.socket_mode:
-            return _serve_socket_mode(runtime.app, settings)
-        wsgi = SlackWsgiApp(runtime.app, health_check=lambda: _database_ok(engine),
-                            signing_secret=settings.request_signing_secret,
-                            replays=runtime.replays)
-        return _serve_http(wsgi, settings, args)
-    finally:
-        scheduler.shutdown(wait=False)
-        # Commands already acknowledged are finished before the process exits.
-        runtime.deps.backlog.close(timeout=SHUTDOWN_GRACE_SECONDS)
+    return settings, engine
 
 
 def _parse_at(text: str) -> datetime:
@@ -319,52 +329,6 @@ class _NoMessenger:
 
     def find_sent(self, *args: object) -> str | None:
         raise AssertionError("a dry run sends nothing")
-
-
-def _serve_http(wsgi: SlackWsgiApp, settings: Settings, args: argparse.Namespace) -> int:
-    server = make_server(wsgi, host=args.host, port=settings.PORT)
-    signal.signal(signal.SIGTERM, lambda *_: stop_server(server))
-    print(f"actionlog: serving HTTP on {args.host}:{settings.PORT}", file=sys.stderr, flush=True)
-    # OSError: the listening socket was closed by the SIGTERM handler.
-    with contextlib.suppress(KeyboardInterrupt, OSError):
-        server.run()
-    return 0
-
-
-def _serve_socket_mode(app: Any, settings: Settings) -> int:
-    """Serve over Socket Mode until SIGTERM (or Ctrl-C), then stop taking requests.
-
-    The caller then finishes the work already acknowledged, as in HTTP mode: without
-    this, SIGTERM's default action killed the process at once and that work was lost.
-    """
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    assert settings.SLACK_APP_TOKEN is not None
-    handler = SocketModeHandler(app, settings.SLACK_APP_TOKEN.get_secret_value())
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    handler.connect()
-    print("actionlog: connected in Socket Mode", file=sys.stderr, flush=True)
-    try:
-        # A timeout keeps the main thread waking up, so signals are handled promptly.
-        while not stopping.wait(timeout=0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        # Stop receiving first: Slack then sends new requests to another connection.
-        handler.close()
-    print("actionlog: stopping; finishing acknowledged work", file=sys.stderr, flush=True)
-    return 0
-
-
-def _database_ok(engine: Engine) -> bool:
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return True
-    except SQLAlchemyError:
-        return False
 
 
 def _slack_reason(exc: Exception) -> str:

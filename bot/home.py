@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.coalesce import Coalescer
 from bot.directory import SlackDirectory
+from bot.outbox import collector
 from bot.render.home import render_home
 from storage.db import read_transaction
 from storage.models import WorkspaceSettings
@@ -78,8 +79,13 @@ class HomeRefresher:
         """Best effort: a Home tab that fails to refresh must not fail the change itself.
 
         A tab already waiting to be refreshed (for another change) is left to that
-        refresh, and a tab whose content did not change is not published again.
+        refresh, and a tab whose content did not change is not published again. While a
+        worker carries out a request, the refresh is kept for after its commit.
         """
+        found = collector()
+        if found is not None:
+            found.home(team_id, user_ids)
+            return
         claimed = self._waiting.claim((team_id, u) for u in sorted(set(user_ids)))
         try:
             while claimed:
@@ -89,6 +95,10 @@ class HomeRefresher:
         finally:
             for key in claimed:  # after a failure, none may be left waiting for ever
                 self._waiting.start(key)
+
+    def refresh_now(self, team_id: str, user_id: str) -> None:
+        """Publish one tab now if its content changed; failures are logged, not raised."""
+        self._refresh_one(team_id, user_id)
 
     def _refresh_one(self, team_id: str, user_id: str) -> None:
         try:

@@ -13,9 +13,10 @@ from typing import Any
 import waitress
 from slack_bolt import App, BoltRequest
 from slack_sdk.signature import SignatureVerifier
+from sqlalchemy.exc import SQLAlchemyError
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
-from bot.replays import RequestLedger, request_key
+from bot.intake import Intake, describe
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -58,23 +59,21 @@ class SlackWsgiApp:
     """Routes Slack's POSTs to Bolt and answers the health check; logs one line each.
 
     With a signing secret, every request's timestamp and signature are checked here,
-    before its body is parsed, so nothing unsigned reaches the parser or Bolt. Without
-    one (Socket Mode, where requests are not signed) the check is left to Bolt's own.
-    With ``replays``, a request already taken is answered without acting (bot/replays.py).
+    before its body is parsed, so nothing unsigned reaches the parser. The bot hands each
+    request to its ``Intake`` (stored, then acked; bot/intake.py); the benchmarks' bare
+    app hands it to a Bolt ``App`` instead.
     """
 
     def __init__(
         self,
-        bolt_app: App,
+        handler: Intake | App,
         health_check: Callable[[], bool],
         *,
         signing_secret: str | None = None,
-        replays: RequestLedger | None = None,
     ) -> None:
-        self._bolt = bolt_app
+        self._handler = handler
         self._healthy = health_check
         self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
-        self._replays = replays
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -119,19 +118,34 @@ class SlackWsgiApp:
         if not _shaped_like_slack(request.body):
             return 400, {"content-type": "text/plain"}, b"Bad Request"
         fields.update(_describe(request))
-        key = None
-        if self._replays is not None:
-            # A copy of a request already taken (a replay, or Slack's retry) is answered
-            # at once and does nothing.
-            key, keep_for = request_key(request.body, text)
-            if not self._replays.claim(str(fields.get("team") or ""), key, keep_for):
-                fields["repeat"] = True
-                return 200, {"content-type": "text/plain"}, b""
-        response = self._bolt.dispatch(request)
-        if key is not None and response.status >= 500:
-            self._replays.release(key)  # type: ignore[union-attr]  # so a retry can act
-        out_headers = {k: ";".join(v) for k, v in response.headers.items()}
-        return response.status, out_headers, (response.body or "").encode("utf-8")
+        if isinstance(self._handler, App):
+            response = self._handler.dispatch(request)
+            out_headers = {k: ";".join(v) for k, v in response.headers.items()}
+            return response.status, out_headers, (response.body or "").encode("utf-8")
+        return self._store(request.body, text, headers, fields)
+
+    def _store(self, body: dict[str, Any], text: str, headers: dict[str, str],
+               fields: dict[str, Any]) -> tuple[int, dict, bytes]:
+        """Store the request, then ack; Slack's own checks are answered at once."""
+        if body.get("type") == "url_verification":
+            # Slack checking the Request URL: it wants its challenge back.
+            answer = json.dumps({"challenge": str(body.get("challenge", ""))})
+            return 200, {"content-type": "application/json"}, answer.encode()
+        if body.get("ssl_check"):
+            return 200, {"content-type": "text/plain"}, b""
+        assert isinstance(self._handler, Intake)
+        try:
+            taken = self._handler.take(body, text, headers.get("content-type", ""))
+        except SQLAlchemyError as exc:
+            # Not stored, so not acked: Slack shows the person an error (and retries an
+            # event) rather than the request being silently lost.
+            fields["error"] = type(exc).__name__
+            return 503, {"content-type": "text/plain"}, b"Service Unavailable"
+        if taken.request_id is None:
+            fields["repeat"] = True  # a replay or Slack's retry: stored once already
+        else:
+            fields["queued"] = taken.request_id
+        return 200, {"content-type": taken.ack_content_type}, taken.ack_body.encode("utf-8")
 
     def _signed(self, text: str, headers: dict[str, str]) -> bool:
         """Whether Slack signed this body (always True when there is nothing to check)."""
@@ -225,15 +239,7 @@ def _ids_well_formed(body: dict[str, Any]) -> bool:
 def _describe(request: BoltRequest) -> dict[str, Any]:
     """What the request is and who sent it, without the text they typed."""
     body = request.body if isinstance(request.body, dict) else {}
-    what = body.get("command") or body.get("type")
-    if body.get("command"):
-        what = f"{body['command']} {str(body.get('text', '')).split(' ', 1)[0]}".strip()
-    elif body.get("type") == "block_actions" and body.get("actions"):
-        what = f"block_actions {body['actions'][0].get('action_id')}"
-    elif body.get("type") in ("view_submission", "view_closed"):
-        what = f"{body['type']} {(body.get('view') or {}).get('callback_id')}"
-    elif body.get("type") == "event_callback":
-        what = f"event {(body.get('event') or {}).get('type')}"
+    what = describe(body)
     user = body.get("user_id") or _id_of(body.get("user"))
     team = body.get("team_id") or _id_of(body.get("team"))
     return {"what": what, "user": user, "team": team}

@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.lengths import refuse_overlong
+from storage.unit import current_unit
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -69,14 +70,39 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """One session and one transaction: commit on success, roll back on error."""
+    """One session and one transaction: commit on success, roll back on error.
+
+    Inside a unit of work (storage/unit.py) it is a savepoint of the unit's transaction.
+    """
+    unit = current_unit(sessions)
+    if unit is not None:
+        with unit.block() as session:
+            yield session
+        return
     with sessions() as session, session.begin():
         yield session
 
 
 @contextmanager
 def read_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """A transaction that only reads: on SQLite it never waits for a writer."""
+    """A transaction that only reads: on SQLite it never waits for a writer.
+
+    Inside a unit of work that has written, it reads the unit's own transaction, so the
+    work sees its changes.
+    """
+    unit = current_unit(sessions)
+    if unit is not None and unit.started:
+        with unit.block() as session:
+            yield session
+        return
     with sessions() as session, session.begin():
         session.connection(execution_options={READ_ONLY: True})
+        yield session
+
+
+@contextmanager
+def own_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction of its own even inside a unit of work (storage/unit.py): for the
+    bookkeeping a worker must commit whatever becomes of the request it carries out."""
+    with sessions() as session, session.begin():
         yield session

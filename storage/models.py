@@ -378,3 +378,105 @@ class RequestKey(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_request_keys_expires_at", "expires_at"),)
+
+
+class InboxState(StrEnum):
+    QUEUED = "queued"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class InboxRequest(Base):
+    """A request from Slack stored before its ack, waiting for (or done by) a worker.
+
+    The key (bot/replays.py) is unique, so a replay or Slack's retry of a request already
+    stored is answered without being stored twice. Done rows stay until ``expires_at`` so
+    their keys keep catching repeats. On SQLite this table lives in a sibling file (see
+    storage/inbox_db.py), so storing a request never waits for a worker's write lock.
+    """
+
+    __tablename__ = "inbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    user_id: Mapped[str | None] = mapped_column(USER_ID, nullable=True)
+    what: Mapped[str] = mapped_column(String(120))  # for logs: "/actions add", "block_actions x"
+    transport: Mapped[str] = mapped_column(String(10))  # "http" or "socket"
+    content_type: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    # 0 for requests that cannot wait (a form's trigger expires in 3 s, a submission's
+    # ack waits for its result); 1 for the rest.
+    priority: Mapped[int] = mapped_column(Integer, default=1)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(10), default=InboxState.QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        Index("ix_inbox_state_priority_id", "state", "priority", "id"),
+        Index("ix_inbox_expires_at", "expires_at"),
+    )
+
+
+class InboxAck(Base):
+    """The ack a worker hands back to the web process still holding a form submission.
+
+    ``state`` goes from "waiting" to "answered" (the worker was in time) or "gave_up" (the
+    web process acked without it); whichever update comes first wins.
+    """
+
+    __tablename__ = "inbox_acks"
+
+    request_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    state: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class InboxDone(Base):
+    """A request carried out: written in the same transaction as its changes.
+
+    This marker, in the main database, is what makes a request act exactly once: a worker
+    that finds it skips straight to sending what the request left in the outbox.
+    """
+
+    __tablename__ = "inbox_done"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_inbox_done_done_at", "done_at"),)
+
+
+class OutboxState(StrEnum):
+    SENDING = "sending"
+    SENT = "sent"
+
+
+class OutboxMessage(Base):
+    """A reply, direct message or Home refresh a request left, sent after its commit.
+
+    Rows are written claimed ("sending") by the worker that committed them; if that worker
+    dies, another takes them over once the claim is stale or its process is gone.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_key: Mapped[str] = mapped_column(String(100))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))  # "respond", "post" or "home"
+    team_id: Mapped[str] = mapped_column(TEAM_ID)
+    user_id: Mapped[str | None] = mapped_column(USER_ID, nullable=True)
+    payload: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())  # when Slack sent the request
+    state: Mapped[str] = mapped_column(String(10), default=OutboxState.SENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (
+        Index("ix_outbox_state_claimed_at", "state", "claimed_at"),
+        Index("ix_outbox_request_key", "request_key"),
+    )

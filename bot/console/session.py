@@ -83,7 +83,7 @@ class ConsoleBot:
                 time.sleep(POLL_SECONDS)
                 count = len(self.standin.calls)
         # Work acknowledged but still queued makes no calls yet; wait for it to be done.
-        self.runtime.deps.backlog.wait_idle(max(0.0, deadline - time.monotonic()))
+        self.runtime.worker.wait_idle(max(0.0, deadline - time.monotonic()))
         count = len(self.standin.calls)
         changed = time.monotonic()
         while time.monotonic() < deadline and time.monotonic() - changed < QUIET_SECONDS:
@@ -147,6 +147,10 @@ def start_console(db_path: Path, start: datetime, zone_name: str) -> Iterator[Co
         engine.dispose()
 
 
+# Home tabs follow a change at once here: nobody is making changes in bursts.
+CONSOLE_HOME_WINDOW = 0.05
+
+
 def _serve(standin: SlackStandIn, engine: Engine, db_path: Path, start: datetime,
            zone_name: str) -> Iterator[ConsoleBot]:
     """Build the runtime exactly as `run` does and serve it over HTTP, as the harness does."""
@@ -160,8 +164,11 @@ def _serve(standin: SlackStandIn, engine: Engine, db_path: Path, start: datetime
         ACTIONLOG_TIMEZONE=zone_name, PORT=3000,
     )
     clock = ManualClock(start)
-    runtime = build_runtime(settings, make_session_factory(engine), clock)
-    wsgi = SlackWsgiApp(runtime.app, health_check=lambda: True,
+    # The worker runs on a thread of this process: the console is one person's try-out.
+    runtime = build_runtime(settings, make_session_factory(engine), clock,
+                            home_window=CONSOLE_HOME_WINDOW)
+    runtime.worker.start()
+    wsgi = SlackWsgiApp(runtime.intake, health_check=lambda: True,
                         signing_secret=settings.request_signing_secret)
     server = make_server(wsgi, host="127.0.0.1", port=0)
     thread = threading.Thread(target=server.run, name="console-bot", daemon=True)
@@ -172,6 +179,7 @@ def _serve(standin: SlackStandIn, engine: Engine, db_path: Path, start: datetime
         yield ConsoleBot(standin, runtime, sender, clock, settings.timezone)
     finally:
         _stop(server, thread)
+        runtime.worker.stop(timeout=10)
 
 
 def _stop(server: BaseWSGIServer | MultiSocketServer, thread: threading.Thread) -> None:

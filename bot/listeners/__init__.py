@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from bot.app import Deps
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: App, deps: Deps) -> HomeRefresher:
+    """Register every listener; the Home refresher they share is returned for the worker."""
     directory = SlackDirectory(app.client)
     refresher = HomeRefresher(app.client, deps, directory)
     commands.register(app, deps, directory, refresher, MentionResolver(app.client))
@@ -23,3 +24,4 @@ def register(app: App, deps: Deps) -> None:
     buttons.register(app, deps, directory, refresher)
     home.register(app, refresher)
     imports.register(app, deps, directory, refresher)
+    return refresher

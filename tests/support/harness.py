@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from slack_bolt import App
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.backlog import Backlog
 from bot.http import SlackWsgiApp, make_server, stop_server
 from bot.runtime import build_runtime
 from bot.settings import Settings
 from bot.standin.server import SlackStandIn
 from bot.standin.signed_client import SignedSlackClient
+from bot.worker.loop import Worker
 from reminders.clock import ManualClock
 from reminders.service import ReminderService
 from tests.support.world import team_channel
@@ -23,6 +23,9 @@ from tests.support.world import team_channel
 SIGNING_SECRET = "test-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-test-token-0001"
 TEAM = "T0001"
+# Home tabs wait this long for more changes before they are published (1 s in production);
+# short here so tests need not wait, long enough that a burst still publishes once.
+HOME_WINDOW = 0.05
 
 
 @dataclass
@@ -34,7 +37,7 @@ class RunningBot:
     sessions: sessionmaker[Session]
     clock: ManualClock
     reminders: ReminderService
-    backlog: Backlog  # the work acknowledged but not yet done
+    backlog: Worker  # carries out what was acknowledged; wait_idle() waits for it
 
 
 def bot_settings(standin: SlackStandIn, database_url: str) -> Settings:
@@ -55,12 +58,13 @@ def running_bot(
     with SlackStandIn(team_id=TEAM) as standin:
         team_channel(standin)
         settings = bot_settings(standin, database_url)
-        runtime = build_runtime(settings, sessions, clock)
+        runtime = build_runtime(settings, sessions, clock, home_window=HOME_WINDOW)
         app = runtime.app
+        # The worker runs on threads of the test process, on the same database.
+        runtime.worker.start()
         server = make_server(
-            SlackWsgiApp(app, health_check=lambda: True,
-                         signing_secret=settings.request_signing_secret,
-                         replays=runtime.replays),
+            SlackWsgiApp(runtime.intake, health_check=lambda: True,
+                         signing_secret=settings.request_signing_secret),
             host="127.0.0.1", port=0,
         )
         thread = threading.Thread(target=server.run, daemon=True)
@@ -75,12 +79,12 @@ def running_bot(
         )
         try:
             yield RunningBot(url, app, standin, slack, sessions, clock, runtime.reminders,
-                             runtime.deps.backlog)
+                             runtime.worker)
         finally:
             slack.close()
             stop_server(server)
             thread.join(timeout=5)
-            runtime.deps.backlog.close(timeout=10)
+            runtime.worker.stop(timeout=10)
 
 
 def assert_slack_refused_nothing(standin: SlackStandIn) -> None:

@@ -1,0 +1,183 @@
+"""Carries out one stored request, exactly once, as one unit of work.
+
+The request is taken from the inbox and replayed through the Bolt app (its listeners run
+on this thread, to the end, before ``dispatch`` returns). Its changes, the "done" marker
+and the messages it leaves (bot/outbox.py) commit together; the messages are sent after.
+Killed before the commit, the request is taken again and nothing of the first try stays;
+killed after it, the marker says it is done and only its unsent messages remain to send.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App, BoltRequest
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.errors import FAILED_MESSAGE
+from bot.outbox import Collector, collecting
+from bot.render.common import simple
+from bot.replies import send_reply
+from bot.worker.late import late_answer
+from bot.worker.sender import OutboxSender
+from reminders.clock import Clock
+from storage.db import own_transaction
+from storage.inbox_db import InboxDatabase
+from storage.models import InboxRequest, InboxState
+from storage.services import inbox, outbox
+from storage.unit import Unit, unit_of_work
+
+log = logging.getLogger("actionlog.worker")
+
+# A request that has failed to finish this many times is given up, and its sender told.
+MAX_ATTEMPTS = 5
+GAVE_UP_MESSAGE = (":warning: Sorry, the bot could not carry out your request "
+                   "({what}) after several tries. Nothing was changed; please try again.")
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A request as the worker read it."""
+
+    id: int
+    key: str
+    team_id: str
+    user_id: str | None
+    what: str
+    transport: str
+    content_type: str
+    body: str
+    received_at: Any
+    attempts: int
+
+    @classmethod
+    def of(cls, row: InboxRequest) -> Taken:
+        return cls(row.id, row.key, row.team_id, row.user_id, row.what, row.transport,
+                   row.content_type, row.body, row.received_at, row.attempts)
+
+
+class RequestRunner:
+    def __init__(self, app: App, sessions: sessionmaker[Session], inbox_db: InboxDatabase,
+                 sender: OutboxSender, clock: Clock, instance: str) -> None:
+        self._app, self._sessions, self._inbox = app, sessions, inbox_db
+        self._sender, self._clock, self._instance = sender, clock, instance
+
+    def run_next(self) -> bool:
+        """Carry out the next queued request; False when none is waiting."""
+        taken = self._take()
+        if taken is None:
+            return False
+        if taken.attempts > MAX_ATTEMPTS:
+            self._give_up(taken)
+            return True
+        sent: list[int] = []
+        try:
+            with unit_of_work(self._sessions) as unit:
+                sent = self._carry_out(unit, taken)
+        except IntegrityError:
+            # Another worker committed this request first (two SQLite workers): this
+            # copy rolled back, and the other sends the messages.
+            log.info("request already done elsewhere", extra={"fields": {"what": taken.what}})
+            self._finish(taken.id, InboxState.DONE)
+            return True
+        except SQLAlchemyError as exc:
+            # The database failed: nothing committed, the request stays queued.
+            log.warning("request not carried out; will try again", extra={"fields": {
+                "what": taken.what, "error": type(exc).__name__}})
+            raise
+        if not self._inbox.shared:
+            self._finish(taken.id, InboxState.DONE)
+        self._sender.send(sent)
+        return True
+
+    def _take(self) -> Taken | None:
+        """The next request, its attempt counted (committed at once, so a request that
+        kills its worker every time is given up in the end)."""
+        with own_transaction(self._inbox.sessions) as session:
+            row = inbox.next_request(session, skip_locked=self._inbox.shared)
+            if row is None:
+                return None
+            row.attempts += 1
+            return Taken.of(row)
+
+    def _carry_out(self, unit: Unit, taken: Taken) -> list[int]:
+        """Run the request in ``unit``; the ids of the messages it left, committed."""
+        if self._inbox.shared:
+            # Lock the row for this transaction: other workers pass over it, and if this
+            # process dies the lock goes with it and the request is taken again.
+            row = inbox.next_request_by_id(unit.session(), taken.id)
+            if row is None:
+                return []  # taken and finished by another worker meanwhile
+        else:
+            with own_transaction(self._sessions) as session:
+                done = outbox.is_done(session, taken.key)
+            if done:
+                return []  # committed before; its messages are taken over if unsent
+        with collecting(taken.team_id) as found:
+            response = self._app.dispatch(self._bolt_request(taken))
+            self._hand_back_ack(taken, response.body or "", found)
+        session = unit.session()
+        now = self._clock.now()
+        outbox.mark_done(session, taken.key, now)
+        ids = outbox.record(session, key=taken.key, received_at=taken.received_at,
+                            messages=found.ordered(), claimed_by=self._instance, now=now)
+        if self._inbox.shared:
+            inbox.finish(session, taken.id, InboxState.DONE)
+        unit.commit()
+        log.info("request done", extra={"fields": {
+            "what": taken.what, "user": taken.user_id, "status": response.status,
+            "messages": len(ids)}})
+        return ids
+
+    def _bolt_request(self, taken: Taken) -> BoltRequest:
+        if taken.transport == "socket":
+            return BoltRequest(body=json.loads(taken.body), mode="socket_mode")
+        return BoltRequest(body=taken.body, headers={"content-type": taken.content_type})
+
+    def _hand_back_ack(self, taken: Taken, ack_body: str, found: Collector) -> None:
+        """Give a form submission's ack to the web process holding it; if it has given
+        up, say by message what the ack would have shown."""
+        if not taken.what.startswith("view_submission"):
+            return
+        with own_transaction(self._inbox.sessions) as session:
+            in_time = inbox.answer_ack(session, taken.id, ack_body)
+        if in_time:
+            return
+        late = late_answer(json.loads(taken.body) if taken.transport == "socket"
+                           else _form_payload(taken.body), ack_body)
+        if late is not None and taken.user_id:
+            found.post({"channel": taken.user_id, **late.payload()})
+
+    def _finish(self, request_id: int, state: InboxState) -> None:
+        with own_transaction(self._inbox.sessions) as session:
+            inbox.finish(session, request_id, state)
+
+    def _give_up(self, taken: Taken) -> None:
+        log.error("request given up", extra={"fields": {
+            "what": taken.what, "user": taken.user_id, "attempts": taken.attempts - 1}})
+        self._finish(taken.id, InboxState.FAILED)
+        if taken.user_id:
+            message = simple(GAVE_UP_MESSAGE.format(what=taken.what))
+            try:
+                send_reply(self._sender.client, None, taken.user_id, message.payload())
+            except Exception:  # noqa: BLE001 - logged above; nothing more can be done
+                log.warning("could not tell the user their request was given up")
+
+
+def _form_payload(raw: str) -> dict[str, Any]:
+    """The JSON payload of an interactivity request (form-encoded as payload=...)."""
+    from urllib.parse import parse_qs
+
+    values = parse_qs(raw).get("payload") or ["{}"]
+    try:
+        parsed = json.loads(values[0])
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+__all__ = ["FAILED_MESSAGE", "RequestRunner"]

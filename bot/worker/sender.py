@@ -1,0 +1,140 @@
+"""Sends what committed requests left in the outbox, in order, and marks it sent.
+
+The worker that committed a request sends its messages straight after. Messages whose
+sender died on the way are taken over by another worker (or the restarted one): their
+claim went stale, or their process is gone. Such a message may have reached Slack just
+before its sender died: a direct message is first looked for in the conversation (it
+carries its key in its metadata); a response_url post cannot be looked for, so it is sent
+again, the one case in which a person can get an answer twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+from collections.abc import Collection
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.messenger import METADATA_EVENT, SlackMessenger
+from bot.replies import send_reply
+from bot.worker.home_tabs import HomeTabs
+from reminders.clock import Clock
+from storage.db import own_transaction, read_transaction
+from storage.models import OutboxMessage
+from storage.services import outbox
+
+log = logging.getLogger("actionlog.outbox")
+
+# A claim older than this is taken over even if its process may still be alive elsewhere.
+CLAIM_LEASE = timedelta(seconds=60)
+# Slack takes response_url posts for 30 minutes; an answer older than this goes by DM.
+RESPONSE_URL_LIFETIME = timedelta(minutes=25)
+
+
+class OutboxSender:
+    def __init__(self, sessions: sessionmaker[Session], client: WebClient,
+                 messenger: SlackMessenger, home: HomeTabs, clock: Clock,
+                 instance: str) -> None:
+        self._sessions, self._client, self._messenger = sessions, client, messenger
+        self._home, self._clock, self._instance = home, clock, instance
+
+    @property
+    def client(self) -> WebClient:
+        return self._client
+
+    def send(self, ids: Collection[int]) -> None:
+        """Send these messages (this worker's claim) and mark them sent."""
+        if not ids:
+            return
+        with read_transaction(self._sessions) as session:
+            rows = outbox.unsent(session, ids)
+        self._deliver(rows)
+
+    def take_over(self) -> int:
+        """Send messages whose sender died; how many were taken over."""
+        now = self._clock.now()
+        with own_transaction(self._sessions) as session:
+            dead = [name for name in outbox.claimers(session) if _gone(name)]
+            rows = outbox.take_over(session, stale_before=now - CLAIM_LEASE, dead=dead,
+                                    claimed_by=self._instance, now=now)
+        if rows:
+            log.warning("outbox messages taken over", extra={"fields": {
+                "count": len(rows), "from": sorted({str(r.claimed_by) for r in rows})}})
+            self._deliver(rows)
+        return len(rows)
+
+    def _deliver(self, rows: list[OutboxMessage]) -> None:
+        sent = []
+        for row in rows:
+            try:
+                self._send_one(row)
+            except Exception:  # noqa: BLE001 - one message must not hold up the others
+                log.exception("outbox message not sent", extra={"fields": {
+                    "kind": row.kind, "user": row.user_id}})
+            sent.append(row.id)  # tried: a failure was logged, and trying again won't mend it
+        with own_transaction(self._sessions) as session:
+            outbox.mark_sent(session, sent, self._clock.now())
+
+    def _send_one(self, row: OutboxMessage) -> None:
+        payload: dict[str, Any] = json.loads(row.payload)
+        if row.kind == "home":
+            self._home.refresh(row.team_id, str(row.user_id))
+        elif row.kind == "respond":
+            url = payload.get("response_url")
+            if self._clock.now() - row.received_at > RESPONSE_URL_LIFETIME:
+                url = None  # Slack no longer takes it: the answer goes by direct message
+            if row.attempts > 1:
+                log.warning("answer sent again after its sender died", extra={"fields": {
+                    "user": row.user_id, "outbox": row.id}})
+            send_reply(self._client, url, str(row.user_id), payload["message"])
+        else:
+            self._post(row, payload)
+
+    def _post(self, row: OutboxMessage, arguments: dict[str, Any]) -> None:
+        key = f"outbox:{row.id}"
+        channel = str(arguments.get("channel"))
+        if row.attempts > 1 and self._already_posted(row, channel, key):
+            return
+        arguments.setdefault("metadata", {"event_type": METADATA_EVENT,
+                                          "event_payload": {"key": key}})
+        try:
+            self._client.chat_postMessage(**arguments)
+        except SlackApiError as exc:
+            log.error("message not delivered", extra={"fields": {
+                "user": channel, "error": exc.response.get("error")}})
+
+    def _already_posted(self, row: OutboxMessage, channel: str, key: str) -> bool:
+        try:
+            since = row.claimed_at or row.received_at
+            return self._messenger.find_sent(row.team_id, channel, key,
+                                             since - CLAIM_LEASE) is not None
+        except Exception:  # noqa: BLE001 - can't tell: sending again beats losing it
+            return False
+
+
+def instance_name() -> str:
+    """This process in claims: host and pid, so a claim of a dead process is seen."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+def _gone(instance: str) -> bool:
+    """Whether ``instance`` was a process on this host that no longer runs."""
+    host, _, pid = instance.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
