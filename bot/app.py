@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -90,4 +91,12 @@ def build_app(settings: Settings, deps: Deps, *,
         logger=_BOLT_LOGGER,
     )
     app.error(handle_error)
+
+    @app.use
+    def collect_replies(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002
+        # Bolt gives each request a plain WebClient of its own; listeners get the app's
+        # instead, whose messages wait in the outbox for the commit (bot/outbox.py).
+        context["client"] = app.client
+        next()
+
     return app, listeners.register(app, deps)

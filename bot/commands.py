@@ -120,6 +120,7 @@ def run(command: c.Command, request: Request) -> Outcome:
                                    requester_id=request.user_id)
     if not isinstance(command, NEED_NO_ACTOR):
         request.in_secretariat_group = _in_secretariat_group(request)
+    channel_note = _team_channel_note(command, request)
     if isinstance(command, READS):
         with read_transaction(request.deps.sessions) as session:
             if workspace.is_set_up(session, team_id=request.team_id):
@@ -130,7 +131,9 @@ def run(command: c.Command, request: Request) -> Outcome:
             session, team_id=request.team_id, user_id=request.user_id, now=request.now
         )
         outcome = handler(command, request, session)
-    _check_team_channel(command, request, outcome)
+    if channel_note:
+        outcome.reply.blocks.append(section(channel_note))
+        outcome.reply.text = f"{outcome.reply.text}\n{channel_note}"
     if became_secretariat:
         outcome.reply.blocks.append(context(FIRST_SECRETARIAT))
         outcome.reply.text += "\n" + FIRST_SECRETARIAT
@@ -702,18 +705,17 @@ def _change_setting(command: c.ChangeSetting, request: Request, session: Session
     return Outcome(render_meetings.render_settings(settings, changed=True))
 
 
-def _check_team_channel(command: c.Command, request: Request, outcome: Outcome) -> None:
-    """Once a new team channel is saved, make sure the bot can post there, and say so.
+def _team_channel_note(command: c.Command, request: Request) -> str | None:
+    """For a new team channel, make sure the bot can post there; what to say about it.
 
     The summary and digest fail with not_in_channel until the bot is a member. Asked
-    after the transaction, like every Slack call.
+    before the transaction, like every Slack call (joining a channel whose setting is
+    then refused does no harm).
     """
     if not (isinstance(command, c.ChangeSetting) and command.name == "team_channel_id"
             and isinstance(command.value, str)):
-        return
-    membership = ensure_member(request.directory.client, command.value)
-    outcome.reply.blocks.append(section(membership.note))
-    outcome.reply.text = f"{outcome.reply.text}\n{membership.note}"
+        return None
+    return ensure_member(request.directory.client, command.value).note
 
 
 def _summary(command: c.Summary, request: Request, session: Session) -> Outcome:

@@ -34,6 +34,8 @@ log = logging.getLogger("actionlog.serve")
 
 # How long a stopping worker keeps at the request in hand before it exits anyway.
 SHUTDOWN_GRACE_SECONDS = 20
+# Set for a worker started by `run`: the pid it watches, to stop when `run` is gone.
+PARENT_ENV = "ACTIONLOG_WORKER_PARENT"
 # A worker child that dies is started again after this pause.
 RESTART_PAUSE_SECONDS = 1.0
 
@@ -64,9 +66,13 @@ def serve_worker(settings: Settings, sessions: sessionmaker[Session]) -> int:
     scheduler = start_scheduler(runtime.reminders)
     runtime.worker.start()
     print(f"actionlog: worker {os.getpid()} started", file=sys.stderr, flush=True)
+    parent = os.environ.get(PARENT_ENV)
     try:
         while not stopping.wait(timeout=0.5):
-            pass
+            if parent and os.getppid() != int(parent):
+                # The `run` that started this worker is gone (killed outright): stop too,
+                # rather than work on unsupervised; the next `run` starts a new one.
+                break
     except KeyboardInterrupt:
         pass
     finally:
@@ -86,8 +92,12 @@ class WorkerChild:
                                          daemon=True)
 
     def start(self) -> None:
-        self._process = subprocess.Popen(self._command, env=os.environ.copy())
+        self._process = self._spawn()
         self._watcher.start()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(self._command,
+                                env={**os.environ, PARENT_ENV: str(os.getpid())})
 
     def stop(self, grace: float) -> None:
         self._stopping.set()
@@ -112,7 +122,7 @@ class WorkerChild:
                 "exit_code": process.returncode}})
             time.sleep(RESTART_PAUSE_SECONDS)
             if not self._stopping.is_set():
-                self._process = subprocess.Popen(self._command, env=os.environ.copy())
+                self._process = self._spawn()
 
 
 def _serve_http(wsgi: SlackWsgiApp, host: str, port: int) -> int:

@@ -28,8 +28,7 @@ HOW_TO_FIX = {
     "PORT": "set it to a port number between 1 and 65535, or unset it for 3000",
     "ACTIONLOG_POSTS_PER_MINUTE": "set it to a number of messages per minute between 1 and "
     "6000, or unset it for 600",
-    "ACTIONLOG_WORKER_THREADS": "set it to a number between 1 and 32, or unset it (2 on "
-    "PostgreSQL, 1 on SQLite)",
+    "ACTIONLOG_WORKER_THREADS": "set it to a number between 1 and 32, or unset it for 4",
 }
 
 
@@ -54,7 +53,7 @@ class Settings(BaseSettings):
     # Reminder rounds post no faster than this (Slack's workspace-wide ceiling for
     # chat.postMessage is unpublished); 429s are still waited out if it is too high.
     ACTIONLOG_POSTS_PER_MINUTE: float = Field(default=600.0, ge=1, le=6000)
-    # Requests one worker process carries out at once (PostgreSQL only; SQLite takes one).
+    # Requests one worker process carries out at once.
     ACTIONLOG_WORKER_THREADS: int | None = Field(default=None, ge=1, le=32)
 
     @field_validator("SLACK_BOT_TOKEN")

@@ -41,6 +41,8 @@ class Worker:
         self._sessions, self._inbox, self._clock = sessions, inbox_db, clock
         self._threads_wanted, self._poll = max(1, threads), poll
         self._stopping = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
@@ -59,7 +61,15 @@ class Worker:
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
+        self._sender.stop(max(0.1, deadline - time.monotonic()))
         self._home.stop(max(0.1, deadline - time.monotonic()))
+
+    def pause(self) -> None:
+        """Take no new request until ``resume`` (the one in hand is finished)."""
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
 
     def pending(self) -> int:
         """Requests queued or in hand, messages not yet sent, Home tabs not yet published.
@@ -85,6 +95,8 @@ class Worker:
     def _work(self) -> None:
         backoff = 0.0
         while not self._stopping.is_set():
+            if not self._running.wait(timeout=0.1):
+                continue
             try:
                 did = self._runner.run_next()
                 backoff = 0.0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +35,9 @@ from storage.unit import Unit, unit_of_work
 log = logging.getLogger("actionlog.worker")
 
 # A request that has failed to finish this many times is given up, and its sender told.
-MAX_ATTEMPTS = 5
+# Generous: a database restart fails a few tries in a row; a request that kills its
+# worker every time (the only kind this is for) is caught all the same.
+MAX_ATTEMPTS = 20
 GAVE_UP_MESSAGE = (":warning: Sorry, the bot could not carry out your request "
                    "({what}) after several tries. Nothing was changed; please try again.")
 
@@ -65,15 +68,28 @@ class RequestRunner:
                  sender: OutboxSender, clock: Clock, instance: str) -> None:
         self._app, self._sessions, self._inbox = app, sessions, inbox_db
         self._sender, self._clock, self._instance = sender, clock, instance
+        # Requests this process's threads have in hand. On SQLite (one worker process)
+        # this is how two threads keep off each other's request; PostgreSQL's row locks
+        # do it there, across processes.
+        self._in_hand: set[int] = set()
+        self._taking = threading.Lock()
 
     def run_next(self) -> bool:
         """Carry out the next queued request; False when none is waiting."""
         taken = self._take()
         if taken is None:
             return False
+        try:
+            self._run(taken)
+        finally:
+            with self._taking:
+                self._in_hand.discard(taken.id)
+        return True
+
+    def _run(self, taken: Taken) -> None:
         if taken.attempts > MAX_ATTEMPTS:
             self._give_up(taken)
-            return True
+            return
         sent: list[int] = []
         try:
             with unit_of_work(self._sessions) as unit:
@@ -83,7 +99,7 @@ class RequestRunner:
             # copy rolled back, and the other sends the messages.
             log.info("request already done elsewhere", extra={"fields": {"what": taken.what}})
             self._finish(taken.id, InboxState.DONE)
-            return True
+            return
         except SQLAlchemyError as exc:
             # The database failed: nothing committed, the request stays queued.
             log.warning("request not carried out; will try again", extra={"fields": {
@@ -91,17 +107,18 @@ class RequestRunner:
             raise
         if not self._inbox.shared:
             self._finish(taken.id, InboxState.DONE)
-        self._sender.send(sent)
-        return True
+        self._sender.send_soon(sent)
 
     def _take(self) -> Taken | None:
         """The next request, its attempt counted (committed at once, so a request that
         kills its worker every time is given up in the end)."""
-        with own_transaction(self._inbox.sessions) as session:
-            row = inbox.next_request(session, skip_locked=self._inbox.shared)
+        with self._taking, own_transaction(self._inbox.sessions) as session:
+            row = inbox.next_request(session, skip_locked=self._inbox.shared,
+                                     besides=self._in_hand)
             if row is None:
                 return None
             row.attempts += 1
+            self._in_hand.add(row.id)
             return Taken.of(row)
 
     def _carry_out(self, unit: Unit, taken: Taken) -> list[int]:

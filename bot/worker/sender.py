@@ -14,7 +14,9 @@ import json
 import logging
 import os
 import socket
+import threading
 from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -32,6 +34,7 @@ from storage.services import outbox
 
 log = logging.getLogger("actionlog.outbox")
 
+SENDER_THREADS = 4
 # A claim older than this is taken over even if its process may still be alive elsewhere.
 CLAIM_LEASE = timedelta(seconds=60)
 # Slack takes response_url posts for 30 minutes; an answer older than this goes by DM.
@@ -39,11 +42,30 @@ RESPONSE_URL_LIFETIME = timedelta(minutes=25)
 
 
 class OutboxSender:
+    """Sends on a few threads of its own, so a slow Slack (a 429 waited out, a hang)
+    holds up other answers but never the worker taking the next request."""
+
     def __init__(self, sessions: sessionmaker[Session], client: WebClient,
                  messenger: SlackMessenger, home: HomeTabs, clock: Clock,
-                 instance: str) -> None:
+                 instance: str, threads: int = SENDER_THREADS) -> None:
         self._sessions, self._client, self._messenger = sessions, client, messenger
         self._home, self._clock, self._instance = home, clock, instance
+        self._pool = ThreadPoolExecutor(max_workers=threads,
+                                        thread_name_prefix="actionlog-send")
+
+    def send_soon(self, ids: Collection[int]) -> None:
+        """Send these messages on the sender's threads (they stay claimed until sent)."""
+        if ids:
+            try:
+                self._pool.submit(self.send, list(ids))
+            except RuntimeError:  # stopping: the next worker takes them over
+                log.warning("outbox messages left for the next worker")
+
+    def stop(self, timeout: float) -> None:
+        """Send what was handed over (waiting at most about ``timeout``), then stop."""
+        stopping = threading.Thread(target=self._pool.shutdown, daemon=True)
+        stopping.start()
+        stopping.join(timeout)
 
     @property
     def client(self) -> WebClient:

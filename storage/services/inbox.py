@@ -5,6 +5,7 @@ All functions take a session of the inbox's database (storage/inbox_db.py).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -69,15 +70,17 @@ def oldest_queued_at(session: Session) -> datetime | None:
     )
 
 
-def next_request(session: Session, *, skip_locked: bool,
-                 after: int | None = None) -> InboxRequest | None:
+def next_request(session: Session, *, skip_locked: bool, after: int | None = None,
+                 besides: Collection[int] = ()) -> InboxRequest | None:
     """The next queued request (time-critical ones first), locked for this transaction
-    on PostgreSQL so that other workers pass over it. ``after`` skips ids up to it (ones
-    this worker has just seen fail to start)."""
+    on PostgreSQL so that other workers pass over it. ``after`` skips ids up to it;
+    ``besides`` skips those ids (ones this worker already has in hand)."""
     query = (select(InboxRequest).where(InboxRequest.state == InboxState.QUEUED)
              .order_by(InboxRequest.priority, InboxRequest.id).limit(1))
     if after is not None:
         query = query.where(InboxRequest.id > after)
+    if besides:
+        query = query.where(InboxRequest.id.not_in(list(besides)))
     if skip_locked:
         query = query.with_for_update(skip_locked=True)
     return session.scalars(query).first()

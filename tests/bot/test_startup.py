@@ -116,5 +116,4 @@ def test_no_token_will_be_unused_warning_on_start(
         deps = Deps(sessions=sessions, clock=ManualClock.__new__(ManualClock),
                     timezone=settings.timezone)
         build_app(settings, deps)
-        deps.backlog.close(timeout=1)
     assert not [r for r in caplog.records if "unused" in r.getMessage()]

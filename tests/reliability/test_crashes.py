@@ -41,8 +41,10 @@ def _free_port() -> int:
 def _start_bot(standin: SlackStandIn, url: str, port: int, cwd: Path) -> subprocess.Popen:
     env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-crash", "SLACK_SIGNING_SECRET": SECRET,
            "SLACK_API_URL": standin.api_url, "DATABASE_URL": url, "PORT": str(port)}
+    # A session of its own, so a SIGKILL can take the web part and its worker together.
     process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--host", "127.0.0.1"],
-                               env=env, cwd=cwd, stderr=subprocess.DEVNULL)
+                               env=env, cwd=cwd, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -74,6 +76,8 @@ def _actions(url: str) -> int:
 
 
 def test_sigkill_mid_form_submission(tmp_path: Path) -> None:
+    """The web part and its worker killed while the form's owner check hangs: nothing is
+    half-recorded, and the stored submission is carried out once after the restart."""
     with empty_database_url(tmp_path) as url, SlackStandIn(hang_seconds=20) as standin:
         engine = make_engine(url)
         schema.upgrade(engine)
@@ -82,27 +86,35 @@ def test_sigkill_mid_form_submission(tmp_path: Path) -> None:
             standin.add_user(user, user.lower())
         port = _free_port()
         process = _start_bot(standin, url, port, tmp_path)
-        client = SignedSlackClient(f"http://127.0.0.1:{port}/slack/events", SECRET, timeout=2)
+        client = SignedSlackClient(f"http://127.0.0.1:{port}/slack/events", SECRET, timeout=5)
         # The owner check asks Slack who UDCC is; that call hangs, mid-submission.
         standin.inject("users.info", "hang", times=1)
-        with contextlib.suppress(requests.Timeout):
-            _form(client, "share the briefing note")
-        standin.wait_faults_used()  # the bot is inside the hanging users.info call
-        process.send_signal(signal.SIGKILL)
+        response = _form(client, "share the briefing note")
+        # Acked within Slack's 3 s although the worker is still stuck: the form closes.
+        assert response.status_code == 200 and response.text in ("", "null")
+        standin.wait_faults_used()  # the worker is inside the hanging users.info call
+        os.killpg(process.pid, signal.SIGKILL)  # the web part and its worker
         process.wait(timeout=10)
         assert _actions(url) == 0  # nothing half-recorded
 
         standin.reset()
         process = _start_bot(standin, url, port, tmp_path)
         try:
-            response = _form(client, "share the briefing note")
-            assert response.status_code == 200 and response.text in ("", "null")
+            deadline = time.monotonic() + 30
+            while _actions(url) == 0 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            time.sleep(1.0)  # room for a second copy, were there one
             assert _actions(url) == 1
-            report("SIGKILL mid form submission: nothing half-recorded; the form sent again "
-                   "after the restart recorded exactly 1 action")
+            confirmations = [c for c in standin.calls_to("chat.postMessage")
+                             if c.args.get("channel") == "USEC" and c.status == 200]
+            assert len(confirmations) == 1
+            report("SIGKILL mid form submission (web part and worker): nothing half-recorded;"
+                   " the stored submission was carried out once after the restart and "
+                   "confirmed once")
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
         client.close()
 
 
@@ -156,7 +168,9 @@ def test_sigkill_mid_migration_then_migrate_again(tmp_path: Path, kind: str) -> 
 @pytest.mark.postgres
 def test_postgres_restart_under_load(clock: ManualClock) -> None:
     """Always on PostgreSQL (a private server, so restarting it disturbs no one else):
-    commands during the restart fail loudly, then all is well without any help."""
+    a command that could not be stored during the restart is not acknowledged (Slack
+    tells the person it failed); every one acknowledged is carried out once when the
+    database is back, without any help."""
     with private_postgres() as server:
         url = server.url
         engine = make_engine(url)
@@ -165,17 +179,18 @@ def test_postgres_restart_under_load(clock: ManualClock) -> None:
         with running_bot(sessions, clock, url) as bot:
             for user in ("USEC", "UDCC"):
                 bot.standin.add_user(user, user.lower())
-            sent: list[str] = []
+            acked: list[str] = []
+            refused: list[str] = []
             stop = threading.Event()
 
             def load() -> None:
                 n = 0
                 while not stop.is_set() and n < 400:
                     key = f"pg-{n}"
-                    bot.slack.slash_command(f"add DCC to restart task {key} by 30/06/2030",
-                                            user_id="USEC",
-                                            response_url=bot.standin.response_url(key))
-                    sent.append(key)
+                    response = bot.slack.slash_command(
+                        f"add DCC to restart task {key} by 30/06/2030", user_id="USEC",
+                        response_url=bot.standin.response_url(key))
+                    (acked if response.status_code == 200 else refused).append(key)
                     n += 1
                     time.sleep(0.02)
 
@@ -186,20 +201,22 @@ def test_postgres_restart_under_load(clock: ManualClock) -> None:
             time.sleep(1.5)
             stop.set()
             worker.join(timeout=60)
-            time.sleep(2.0)  # let the last replies arrive
-            replies = {c.path.rsplit("/", 1)[-1]: c.args.get("text", "")
-                       for c in bot.standin.calls_to("response_url")}
+            assert bot.backlog.wait_idle(60), "the acknowledged commands were not all done"
+            replies: dict[str, list[str]] = {}
+            for call in bot.standin.calls_to("response_url"):
+                if call.status == 200:
+                    replies.setdefault(call.path.rsplit("/", 1)[-1], []).append(
+                        call.args.get("text", ""))
             with transaction(sessions) as session:
-                stored = set(session.scalars(select(Action.text)))
-            failed = [k for k in sent if "did not work" in replies.get(k, "")]
-            recorded = [k for k in sent if "Recorded" in replies.get(k, "")]
-            for key in recorded:
-                assert f"restart task {key}" in stored
-            for key in failed:
-                assert f"restart task {key}" not in stored
-            assert len(failed) + len(recorded) == len(sent)  # every command was answered
-            report(f"PostgreSQL restarted under load: {len(sent)} commands, {len(recorded)} "
-                   f"recorded, {len(failed)} told it failed, 0 lost, 0 claimed falsely")
+                stored = list(session.scalars(select(Action.text)))
+            for key in acked:
+                assert stored.count(f"restart task {key}") == 1, key  # carried out once
+                assert len(replies.get(key, [])) == 1 and "Recorded" in replies[key][0], key
+            for key in refused:
+                assert f"restart task {key}" not in stored and key not in replies
+            report(f"PostgreSQL restarted under load: {len(acked) + len(refused)} commands, "
+                   f"{len(acked)} acknowledged and each recorded and answered once, "
+                   f"{len(refused)} not acknowledged (Slack shows the error) and not recorded")
             # And it recovered by itself: a new command works.
             bot.slack.slash_command("add DCC to after the restart by 30/06/2030",
                                     user_id="USEC", response_url=bot.standin.response_url("a"))

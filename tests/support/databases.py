@@ -83,17 +83,37 @@ def _postgres_database() -> Iterator[str]:
 
 
 def clear_all_tables(engine: Engine) -> None:
-    """Empty every table (children first) so each test starts clean."""
+    """Empty every table (children first) so each test starts clean, and the inbox
+    beside a SQLite database too (storage/inbox_db.py)."""
+    from storage.inbox_db import INBOX_TABLES, sibling_path
     from storage.models import Base
 
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
+    database = engine.url.database
+    if engine.url.get_backend_name() == "sqlite" and database and \
+            sibling_path(database).exists():
+        inbox = make_engine(engine.url.set(database=str(sibling_path(database)))
+                            .render_as_string(hide_password=False))
+        with inbox.begin() as connection:
+            for table in INBOX_TABLES:
+                connection.execute(table.delete())
+        inbox.dispose()
 
 
 def record_tables() -> list[Any]:
-    """The action log's own tables: all but the request keys, which note every request
-    Slack sends (bot/replays.py), whether it changed anything or not."""
-    from storage.models import Base, RequestKey
+    """The action log's own tables: all but the bookkeeping of requests (their keys, the
+    inbox and outbox), which note every request Slack sends, changed anything or not."""
+    from storage.models import (
+        Base,
+        InboxAck,
+        InboxDone,
+        InboxRequest,
+        OutboxMessage,
+        RequestKey,
+    )
 
-    return [t for t in Base.metadata.sorted_tables if t is not RequestKey.__table__]
+    bookkeeping = {RequestKey.__table__, InboxRequest.__table__, InboxAck.__table__,
+                   InboxDone.__table__, OutboxMessage.__table__}
+    return [t for t in Base.metadata.sorted_tables if t not in bookkeeping]
