@@ -543,11 +543,27 @@ def _forget_user(args: argparse.Namespace) -> int:
             ]
     except ServiceError as exc:
         raise CliError(exc.message) from None
+    _forget_in_sqlite_inbox(engine, [report.team_id for report in reports], user_id)
     if not reports:
         print("the database holds no workspaces; nothing changed")
     for report in reports:
         print(_describe_forgetting(report, user_id))
     return 0
+
+
+def _forget_in_sqlite_inbox(engine: Engine, teams: list[str], user_id: str) -> None:
+    """On SQLite the inbox is a file beside the database: forget the person there too."""
+    from storage.db import transaction
+    from storage.inbox_db import open_inbox
+    from storage.services import inbox
+
+    if engine.url.get_backend_name() != "sqlite":
+        return
+    found = open_inbox(engine, make_session_factory(engine))
+    with transaction(found.sessions) as session:
+        for team in teams:
+            inbox.forget_user(session, team_id=team, user_id=user_id)
+    found.engine.dispose()
 
 
 def _describe_forgetting(report: Any, user_id: str) -> str:

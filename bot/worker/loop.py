@@ -27,6 +27,9 @@ from storage.services import inbox, outbox
 log = logging.getLogger("actionlog.worker")
 
 POLL_SECONDS = 0.005
+# Threads other than the first look this often by themselves (they are woken sooner
+# whenever a request is taken).
+FOLLOWER_POLL_SECONDS = 0.25
 # After a database failure, wait before trying again, up to this long.
 MAX_BACKOFF_SECONDS = 5.0
 UPKEEP_SECONDS = 1.0
@@ -41,6 +44,7 @@ class Worker:
         self._sessions, self._inbox, self._clock = sessions, inbox_db, clock
         self._threads_wanted, self._poll = max(1, threads), poll
         self._stopping = threading.Event()
+        self._wake = threading.Condition()
         self._running = threading.Event()
         self._running.set()
         self._threads: list[threading.Thread] = []
@@ -48,7 +52,8 @@ class Worker:
     def start(self) -> None:
         for number in range(self._threads_wanted):
             self._threads.append(threading.Thread(
-                target=self._work, name=f"actionlog-worker-{number}", daemon=True))
+                target=self._work, args=(number == 0,), name=f"actionlog-worker-{number}",
+                daemon=True))
         self._threads.append(threading.Thread(target=self._upkeep, name="actionlog-upkeep",
                                               daemon=True))
         for thread in self._threads:
@@ -58,6 +63,8 @@ class Worker:
         """Finish the request in hand (up to ``timeout``) and stop; queued ones stay
         queued for the next worker."""
         self._stopping.set()
+        with self._wake:
+            self._wake.notify_all()
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
@@ -92,7 +99,10 @@ class Worker:
             time.sleep(0.01)
         return True
 
-    def _work(self) -> None:
+    def _work(self, leader: bool) -> None:
+        """Carry out requests one after another. When none is waiting, the leader looks
+        again every few milliseconds; the other threads wait until the leader (or any
+        thread) takes one, since more may be queued behind it."""
         backoff = 0.0
         while not self._stopping.is_set():
             if not self._running.wait(timeout=0.1):
@@ -106,8 +116,14 @@ class Worker:
             except Exception:  # noqa: BLE001 - a worker thread must not die
                 log.exception("worker round failed")
                 did, backoff = False, 0.5
-            if not did:
+            if did:
+                with self._wake:
+                    self._wake.notify()
+            elif leader:
                 self._stopping.wait(backoff or self._poll)
+            else:
+                with self._wake:
+                    self._wake.wait(backoff or FOLLOWER_POLL_SECONDS)
 
     def _upkeep(self) -> None:
         rounds = 0

@@ -26,7 +26,7 @@ from bot.replies import send_reply
 from bot.worker.late import late_answer
 from bot.worker.sender import OutboxSender
 from reminders.clock import Clock
-from storage.db import own_transaction
+from storage.db import own_transaction, read_transaction
 from storage.inbox_db import InboxDatabase
 from storage.models import InboxRequest, InboxState
 from storage.services import inbox, outbox
@@ -112,14 +112,22 @@ class RequestRunner:
     def _take(self) -> Taken | None:
         """The next request, its attempt counted (committed at once, so a request that
         kills its worker every time is given up in the end)."""
-        with self._taking, own_transaction(self._inbox.sessions) as session:
-            row = inbox.next_request(session, skip_locked=self._inbox.shared,
-                                     besides=self._in_hand)
-            if row is None:
-                return None
-            row.attempts += 1
-            self._in_hand.add(row.id)
-            return Taken.of(row)
+        with self._taking:
+            if not self._inbox.shared:
+                # Look first without writing: an idle worker's looking must not take
+                # the inbox file's write lock from the web part a few hundred times a second.
+                with read_transaction(self._inbox.sessions) as session:
+                    if inbox.next_request(session, skip_locked=False,
+                                          besides=self._in_hand) is None:
+                        return None
+            with own_transaction(self._inbox.sessions) as session:
+                row = inbox.next_request(session, skip_locked=self._inbox.shared,
+                                         besides=self._in_hand)
+                if row is None:
+                    return None
+                row.attempts += 1
+                self._in_hand.add(row.id)
+                return Taken.of(row)
 
     def _carry_out(self, unit: Unit, taken: Taken) -> list[int]:
         """Run the request in ``unit``; the ids of the messages it left, committed."""

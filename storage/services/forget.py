@@ -24,12 +24,14 @@ from storage.models import (
     ActionEvent,
     ActionOwner,
     Base,
+    InboxRequest,
+    OutboxMessage,
     Role,
     RoleAssignment,
     SecretariatMember,
     WorkspaceSettings,
 )
-from storage.services import roles
+from storage.services import inbox, outbox, roles
 
 SYSTEM_ACTOR = "system"
 PLACEHOLDER_PREFIX = "UFORGOTTEN-"
@@ -140,6 +142,7 @@ def forget_user(
             or 0
         )
     session.flush()
+    _drop_finished_requests(session, team_id=team_id, user_id=user_id)
     report.values = _rewrite_everywhere(
         session, team_id=team_id, user_id=user_id, placeholder=placeholder, touched=touched
     )
@@ -268,7 +271,20 @@ def _owners_to_role(
 
 
 def _tables() -> list[Table]:
-    return [t for t in Base.metadata.sorted_tables if "team_id" in t.c]
+    """The record's tables. The inbox and outbox are not rewritten: what they hold of a
+    person once done is deleted instead (``_drop_finished_requests``)."""
+    bookkeeping = {InboxRequest.__table__, OutboxMessage.__table__}
+    return [t for t in Base.metadata.sorted_tables
+            if "team_id" in t.c and t not in bookkeeping]
+
+
+def _drop_finished_requests(session: Session, *, team_id: str, user_id: str) -> None:
+    """Requests and messages done with that came from or name the person. The worker
+    deletes them within hours anyway; forgetting someone should not wait for that. (On
+    SQLite the inbox is a file of its own: the command line clears it there.)"""
+    if session.get_bind().dialect.name != "sqlite":
+        inbox.forget_user(session, team_id=team_id, user_id=user_id)
+    outbox.forget_user(session, team_id=team_id, user_id=user_id)
 
 
 def _text_columns(table: Table) -> list[Any]:

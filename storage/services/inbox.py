@@ -145,10 +145,14 @@ def purge(session: Session, now: datetime) -> int:
     return gone
 
 
-def forget_user(session: Session, user_id: str) -> int:
-    """Delete every stored request a person sent that is no longer queued (their words)."""
+def forget_user(session: Session, *, team_id: str, user_id: str) -> int:
+    """Delete the finished requests that came from a person or name them (their words,
+    as Slack sent them). Queued ones are left to be carried out."""
+    mentions = (InboxRequest.user_id == user_id) | InboxRequest.body.contains(
+        user_id, autoescape=True)
     return session.execute(delete(InboxRequest).where(
-        InboxRequest.user_id == user_id, InboxRequest.state != InboxState.QUEUED)).rowcount or 0
+        InboxRequest.team_id == team_id, InboxRequest.state != InboxState.QUEUED, mentions)
+    ).rowcount or 0
 
 
 def next_request_by_id(session: Session, request_id: int) -> InboxRequest | None:

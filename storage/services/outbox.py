@@ -119,5 +119,14 @@ def purge(session: Session, now: datetime) -> None:
     session.execute(delete(InboxDone).where(InboxDone.done_at < now - DONE_KEPT))
 
 
-__all__ = ["IntegrityError", "Outgoing", "claimers", "is_done", "mark_done", "mark_sent",
-           "pending_count", "purge", "record", "take_over", "unsent"]
+def forget_user(session: Session, *, team_id: str, user_id: str) -> int:
+    """Delete the sent messages to or about a person; unsent ones are still to go."""
+    mentions = (OutboxMessage.user_id == user_id) | OutboxMessage.payload.contains(
+        user_id, autoescape=True)
+    return session.execute(delete(OutboxMessage).where(
+        OutboxMessage.team_id == team_id, OutboxMessage.state == OutboxState.SENT, mentions)
+    ).rowcount or 0
+
+
+__all__ = ["IntegrityError", "Outgoing", "claimers", "forget_user", "is_done", "mark_done",
+           "mark_sent", "pending_count", "purge", "record", "take_over", "unsent"]

@@ -114,6 +114,7 @@ def test_when_workers_fall_behind_the_ack_says_how_many_are_ahead(ready: Running
 
 def test_several_changes_for_one_person_publish_their_home_tab_once(
         ready: RunningBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ready.backlog.wait_idle(10)  # the set-up's own Home refreshes are out
     monkeypatch.setattr(ready.backlog._home, "_window", 1.0)  # production's window
     ready.backlog.pause()
     for n in range(4):

@@ -76,3 +76,28 @@ def test_purge_keeps_queued_requests_and_live_keys(sessions: sessionmaker[Sessio
         assert inbox.store_request(session, _new("recent")) is None  # still a repeat
         assert inbox.store_request(session, _new("old")) is not None  # forgotten
         assert inbox.next_request(session, skip_locked=False).id == queued
+
+
+def test_forgetting_someone_deletes_their_finished_requests_and_sent_messages(
+        sessions: sessionmaker[Session]) -> None:
+    from storage.services import outbox
+
+    leaver = inbox.NewRequest(key="theirs", team_id="T1", user_id="ULEAVER", what="x",
+                              transport="http", content_type="", body="text=hello",
+                              priority=1, received_at=NOW, keep_for=timedelta(minutes=10),
+                              waits_for_ack=False)
+    with transaction(sessions) as session:
+        done = inbox.store_request(session, leaver)
+        inbox.finish(session, done, InboxState.DONE)
+        other = inbox.store_request(session, _new("someone else's"))
+        inbox.finish(session, other, InboxState.DONE)
+        queued = inbox.store_request(session, inbox.NewRequest(
+            **{**leaver.__dict__, "key": "queued-theirs"}))
+        ids = outbox.record(session, key="theirs", received_at=NOW, claimed_by="me", now=NOW,
+                            messages=[outbox.Outgoing("post", "T1", "ULEAVER", {"text": "hi"}),
+                                      outbox.Outgoing("post", "T1", "UOTHER", {"text": "x"})])
+        outbox.mark_sent(session, ids, NOW)
+    with transaction(sessions) as session:
+        assert inbox.forget_user(session, team_id="T1", user_id="ULEAVER") == 1
+        assert outbox.forget_user(session, team_id="T1", user_id="ULEAVER") == 1
+        assert inbox.next_request(session, skip_locked=False).id == queued  # still to do
