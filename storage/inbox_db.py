@@ -1,15 +1,16 @@
 """Where the inbox lives: in the main database, or beside it on SQLite.
 
-On PostgreSQL the inbox is a table of the main database, and a worker takes a request and
-marks it done in the same transaction as the request's changes. On SQLite one writer holds
+On PostgreSQL the inbox is a table of the main database, reached through an engine of its
+own. A worker holds the request it carries out with a row lock. On SQLite one writer holds
 the whole file at a time; if the web process stored requests there it would wait behind
 every worker transaction before it could ack. So on SQLite the inbox is a sibling file
-(``actionlog.db`` -> ``actionlog-inbox.db``), created on first use, and exactly-once rests
-on the ``inbox_done`` marker in the main file (see storage/models.py).
+(``actionlog.db`` -> ``actionlog-inbox.db``), created on first use. On both, exactly-once
+rests on the ``inbox_done`` marker, committed with the request's changes.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,11 +27,13 @@ INBOX_TABLES = [InboxRequest.__table__, InboxAck.__table__]
 
 @dataclass(frozen=True)
 class InboxDatabase:
-    """The inbox's engine and sessions; ``shared`` when it is the main database."""
+    """The inbox's engine and sessions. ``locks_rows`` on PostgreSQL, where workers hold
+    the request they carry out with a row lock; on SQLite the one worker process keeps
+    track of what its threads hold."""
 
     engine: Engine
     sessions: sessionmaker[Session]
-    shared: bool
+    locks_rows: bool
 
 
 def sibling_path(database: str) -> Path:
@@ -43,13 +46,27 @@ def open_inbox(main: Engine, main_sessions: sessionmaker[Session]) -> InboxDatab
     """The inbox for the bot's database ``main`` (schema created there if missing)."""
     url = main.url
     if url.get_backend_name() != "sqlite":
-        return InboxDatabase(main, main_sessions, shared=True)
+        # The same database through an engine of its own (one per process): the inbox's
+        # short transactions and row locks never wait for a connection behind the work's.
+        engine = _engine_for(url.render_as_string(hide_password=False))
+        return InboxDatabase(engine, make_session_factory(engine), locks_rows=True)
     if not url.database or url.database == ":memory:":
         raise ValueError("the inbox needs a SQLite database in a file, not in memory")
     inbox_url = url.set(database=str(sibling_path(url.database)))
     engine = make_engine(inbox_url.render_as_string(hide_password=False))
     _create_tables(engine)
-    return InboxDatabase(engine, make_session_factory(engine), shared=False)
+    return InboxDatabase(engine, make_session_factory(engine), locks_rows=False)
+
+
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _engine_for(url: str) -> Engine:
+    with _ENGINES_LOCK:
+        if url not in _ENGINES:
+            _ENGINES[url] = make_engine(url)
+        return _ENGINES[url]
 
 
 def _create_tables(engine: Engine) -> None:

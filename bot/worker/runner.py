@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,30 +92,54 @@ class RequestRunner:
         if taken.attempts > MAX_ATTEMPTS:
             self._give_up(taken)
             return
-        sent: list[int] = []
-        try:
-            with unit_of_work(self._sessions) as unit:
-                sent = self._carry_out(unit, taken)
-        except IntegrityError:
-            # Another worker committed this request first (two SQLite workers): this
-            # copy rolled back, and the other sends the messages.
-            log.info("request already done elsewhere", extra={"fields": {"what": taken.what}})
-            self._finish(taken.id, InboxState.DONE)
-            return
-        except SQLAlchemyError as exc:
-            # The database failed: nothing committed, the request stays queued.
-            log.warning("request not carried out; will try again", extra={"fields": {
-                "what": taken.what, "error": type(exc).__name__}})
-            raise
-        if not self._inbox.shared:
-            self._finish(taken.id, InboxState.DONE)
+        with self._claim(taken) as finish:
+            if finish is None:
+                return  # another worker holds it, or has finished it meanwhile
+            with read_transaction(self._sessions) as session:
+                done = outbox.is_done(session, taken.key)
+            sent: list[int] = []
+            if not done:  # else committed before: its unsent messages are taken over
+                try:
+                    with unit_of_work(self._sessions) as unit:
+                        sent = self._carry_out(unit, taken)
+                except IntegrityError:
+                    # Another worker committed this request first (only possible if two
+                    # run on one SQLite file): this copy rolled back.
+                    log.info("request already done elsewhere", extra={"fields": {
+                        "what": taken.what}})
+                except SQLAlchemyError as exc:
+                    # The database failed: nothing committed, the request stays queued.
+                    log.warning("request not carried out; will try again", extra={
+                        "fields": {"what": taken.what, "error": type(exc).__name__}})
+                    raise
+            finish()
         self._sender.send_soon(sent)
+
+    @contextmanager
+    def _claim(self, taken: Taken) -> Iterator[Callable[[], None] | None]:
+        """Hold the request while it is carried out; yields how to mark it done, or None
+        if it is no longer there to hold.
+
+        On PostgreSQL a transaction of the inbox's own locks the row: other workers pass
+        over it, and if this process dies the lock dies with it and the request is taken
+        again. It holds nothing the work needs, so the work's Slack calls wait on no one's
+        lock. On SQLite the threads' in-hand set holds it (one worker process), and no
+        transaction stays open: the web part must be able to store requests meanwhile.
+        """
+        if not self._inbox.locks_rows:
+            yield lambda: self._finish(taken.id, InboxState.DONE)
+            return
+        with own_transaction(self._inbox.sessions) as session:
+            if inbox.next_request_by_id(session, taken.id) is None:
+                yield None
+                return
+            yield lambda: inbox.finish(session, taken.id, InboxState.DONE)
 
     def _take(self) -> Taken | None:
         """The next request, its attempt counted (committed at once, so a request that
         kills its worker every time is given up in the end)."""
         with self._taking:
-            if not self._inbox.shared:
+            if not self._inbox.locks_rows:
                 # Look first without writing: an idle worker's looking must not take
                 # the inbox file's write lock from the web part a few hundred times a second.
                 with read_transaction(self._inbox.sessions) as session:
@@ -121,7 +147,7 @@ class RequestRunner:
                                           besides=self._in_hand) is None:
                         return None
             with own_transaction(self._inbox.sessions) as session:
-                row = inbox.next_request(session, skip_locked=self._inbox.shared,
+                row = inbox.next_request(session, skip_locked=self._inbox.locks_rows,
                                          besides=self._in_hand)
                 if row is None:
                     return None
@@ -131,17 +157,6 @@ class RequestRunner:
 
     def _carry_out(self, unit: Unit, taken: Taken) -> list[int]:
         """Run the request in ``unit``; the ids of the messages it left, committed."""
-        if self._inbox.shared:
-            # Lock the row for this transaction: other workers pass over it, and if this
-            # process dies the lock goes with it and the request is taken again.
-            row = inbox.next_request_by_id(unit.session(), taken.id)
-            if row is None:
-                return []  # taken and finished by another worker meanwhile
-        else:
-            with own_transaction(self._sessions) as session:
-                done = outbox.is_done(session, taken.key)
-            if done:
-                return []  # committed before; its messages are taken over if unsent
         with collecting(taken.team_id) as found:
             response = self._app.dispatch(self._bolt_request(taken))
             self._hand_back_ack(taken, response.body or "", found)
@@ -150,8 +165,6 @@ class RequestRunner:
         outbox.mark_done(session, taken.key, now)
         ids = outbox.record(session, key=taken.key, received_at=taken.received_at,
                             messages=found.ordered(), claimed_by=self._instance, now=now)
-        if self._inbox.shared:
-            inbox.finish(session, taken.id, InboxState.DONE)
         unit.commit()
         log.info("request done", extra={"fields": {
             "what": taken.what, "user": taken.user_id, "status": response.status,

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.due import Recurrence
@@ -423,8 +424,19 @@ def _next_ref(session: Session, *, team_id: str) -> int:
     ).scalar()
     if taken is not None:
         return taken
-    session.execute(insert(RefCounter).values(team_id=team_id, last_ref=1))
-    return 1
+    # The workspace's first action. Two at once (two workers) would both insert: the
+    # second's insert waits for the first's commit and then does nothing, and the second
+    # takes the next ref from the row the first made.
+    dialect = session.get_bind().dialect.name
+    first = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RefCounter)
+    inserted = session.execute(
+        first.values(team_id=team_id, last_ref=1)
+        .on_conflict_do_nothing(index_elements=[RefCounter.team_id])
+        .returning(RefCounter.last_ref)
+    ).scalar()
+    if inserted is not None:
+        return 1
+    return _next_ref(session, team_id=team_id)
 
 
 def _owner_rows(team_id: str, owners: Sequence[OwnerRef]) -> list[ActionOwner]:

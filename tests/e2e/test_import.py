@@ -156,6 +156,7 @@ def test_many_actions_are_paged_and_edits_survive_turning_the_page(bot: RunningB
     page_two = update.args["view"]
     assert "actions 11–20 of 25" in json.dumps(page_two, ensure_ascii=False) and json.loads(
         page_two["private_metadata"])["page"] == 1
+    assert bot.backlog.wait_idle(10)  # the request's edits commit as it finishes
     with transaction(bot.sessions) as session:
         [pending] = session.query(PendingImport).all()
         assert [item["include"] for item in pending.data["items"]][:5] == [
