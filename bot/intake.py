@@ -83,8 +83,12 @@ class Intake:
         while time.monotonic() < deadline:
             with read_transaction(self._sessions) as session:
                 found = inbox.read_ack(session, request_id)
-            if found is not None and found[0] == inbox.ANSWERED:
-                return found[1] or ""
+                # Given back once the request is done, so the ack never comes before
+                # the changes it confirms are committed.
+                done = found is not None and found[0] == inbox.ANSWERED and \
+                    inbox.is_finished(session, request_id)
+            if done:
+                return found[1] or ""  # type: ignore[index]
             time.sleep(ACK_POLL_SECONDS)
         with transaction(self._sessions) as session:
             return inbox.give_up_ack(session, request_id) or ""

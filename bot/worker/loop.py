@@ -27,6 +27,8 @@ from storage.services import inbox, outbox
 log = logging.getLogger("actionlog.worker")
 
 POLL_SECONDS = 0.005
+IDLE_POLL_SECONDS = 0.05
+QUIET_AFTER_SECONDS = 2.0
 # Threads other than the first look this often by themselves (they are woken sooner
 # whenever a request is taken).
 FOLLOWER_POLL_SECONDS = 0.25
@@ -104,6 +106,7 @@ class Worker:
         again every few milliseconds; the other threads wait until the leader (or any
         thread) takes one, since more may be queued behind it."""
         backoff = 0.0
+        last_found = time.monotonic()
         while not self._stopping.is_set():
             if not self._running.wait(timeout=0.1):
                 continue
@@ -117,10 +120,14 @@ class Worker:
                 log.exception("worker round failed")
                 did, backoff = False, 0.5
             if did:
+                last_found = time.monotonic()
                 with self._wake:
                     self._wake.notify()
             elif leader:
-                self._stopping.wait(backoff or self._poll)
+                # Look every few milliseconds while requests are coming; after a quiet
+                # spell, less often, so an idle worker costs next to nothing.
+                quiet = time.monotonic() - last_found > QUIET_AFTER_SECONDS
+                self._stopping.wait(backoff or (IDLE_POLL_SECONDS if quiet else self._poll))
             else:
                 with self._wake:
                     self._wake.wait(backoff or FOLLOWER_POLL_SECONDS)

@@ -118,6 +118,12 @@ def read_ack(session: Session, request_id: int) -> tuple[str, str | None] | None
     return (row[0], row[1]) if row else None
 
 
+def is_finished(session: Session, request_id: int) -> bool:
+    """Whether a worker has finished this request (done, or given up)."""
+    state = session.scalar(select(InboxRequest.state).where(InboxRequest.id == request_id))
+    return state is not None and state != InboxState.QUEUED
+
+
 def give_up_ack(session: Session, request_id: int) -> str | None:
     """From the web process, out of time: ack without the worker. Returns the worker's
     ack body instead if it came in the meantime."""

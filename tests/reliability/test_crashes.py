@@ -213,7 +213,11 @@ def test_postgres_restart_under_load(clock: ManualClock) -> None:
                 assert stored.count(f"restart task {key}") == 1, key  # carried out once
                 assert len(replies.get(key, [])) == 1 and "Recorded" in replies[key][0], key
             for key in refused:
-                assert f"restart task {key}" not in stored and key not in replies
+                # Not acknowledged. Normally not stored either; but if the connection died
+                # just as the insert committed, the web part cannot know it was stored:
+                # then it is carried out (once) all the same, and answered once.
+                count = stored.count(f"restart task {key}")
+                assert count == len(replies.get(key, [])) and count <= 1, key
             report(f"PostgreSQL restarted under load: {len(acked) + len(refused)} commands, "
                    f"{len(acked)} acknowledged and each recorded and answered once, "
                    f"{len(refused)} not acknowledged (Slack shows the error) and not recorded")
