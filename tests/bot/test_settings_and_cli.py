@@ -131,7 +131,8 @@ def test_actionlog_run_serves_signed_requests(tmp_path: Path) -> None:
                                        "e2e-signing-secret",
                                        response_url_factory=lambda: standin.response_url("1"))
             assert client.slash_command("help", user_id="U1").status_code == 200
-            [call] = standin.wait_for("response_url", timeout=30)  # the worker may still be starting
+            # The worker, a child process, may still be starting: the command waits for it.
+            [call] = standin.wait_for("response_url", timeout=30)
             assert "/actions" in call.args["text"]
         finally:
             process.terminate()
