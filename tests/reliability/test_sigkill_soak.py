@@ -1,0 +1,196 @@
+"""SIGKILL soak: web part and workers killed at random moments while 2,000 commands arrive.
+
+The bot runs as separate processes (`actionlog run --web-only` and `actionlog worker`,
+two workers on PostgreSQL) against the Slack stand-in, which fails some Web API calls and
+some response_url posts (429, 500, 503, slow then 500). A few client threads send signed
+`/actions add` commands, each with its own title and response_url, while a kill loop
+SIGKILLs the web part, a worker or both every 1-3 s and starts them again.
+
+Slack does not resend a slash command whose request failed; the person types it again.
+Here a client resends the very same body when the request failed (no answer, or not 200),
+which also exercises the inbox's duplicate guard. A command counts as acknowledged only
+once a request for it got HTTP 200, and only acknowledged commands must be carried out.
+
+Afterwards, once the inbox is empty and the outbox sent:
+- every acknowledged command created exactly one action, and no other command more than one;
+- every acknowledged command got exactly one answer at its response_url, with one known
+  exception: a reply whose send was in flight when its worker was killed is sent again on
+  recovery (its outbox row then has attempts >= 2). Only such commands may have a second
+  answer, and there are at most as many of them as worker kills.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.standin.server import SlackStandIn
+from bot.standin.signed_client import SignedSlackClient
+from storage import schema
+from storage.db import make_engine
+from tests.reliability import accounting
+from tests.reliability.accounting import Command, Outcome
+from tests.reliability.processes import SIGNING_SECRET, BotProcesses
+from tests.reliability.summary import report
+from tests.support.databases import empty_database_url
+
+COMMANDS = int(os.environ.get("ACTIONLOG_KILL_SOAK_COMMANDS", "2000"))
+CLIENTS = 4
+TEAM = "T0001"
+USERS = ["USEC", "UDCC", "UACC", "UPCC"]
+# Role owners need no Slack lookup; named people make the worker ask Slack (users.info).
+OWNERS = ["DCC", "ACC", "<@UDCC>", "<@UACC>"]
+FAULT_RATE = 0.05
+FAULTS = ("ratelimited", "server_error", "service_unavailable", "hang")
+HANG_SECONDS = 0.3
+KILL_EVERY_SECONDS = (1.0, 3.0)
+KILLS_AT_MOST = 60
+# A client waits this long for an answer before it sends its next command (as a person
+# would, but not for ever: while a worker is down answers wait).
+ANSWER_WAIT_SECONDS = 2.0
+REQUEST_TIMEOUT_SECONDS = 5
+
+
+def _client_loop(url: str, standin: SlackStandIn, commands: list[Command],
+                 errors: list[BaseException]) -> None:
+    client = SignedSlackClient(url, SIGNING_SECRET, team_id=TEAM,
+                               timeout=REQUEST_TIMEOUT_SECONDS)
+    try:
+        for command in commands:
+            accounting.send(client, standin, command)
+            if command.acknowledged:
+                standin.wait_for_reply(command.key, timeout=ANSWER_WAIT_SECONDS)
+    except BaseException as exc:  # reported by the test, not lost on a thread
+        errors.append(exc)
+    finally:
+        client.close()
+
+
+class KillLoop(threading.Thread):
+    """SIGKILLs the web part, a worker or both every 1-3 s, and starts them again."""
+
+    def __init__(self, bot: BotProcesses, workers: list[str], seed: int) -> None:
+        super().__init__(name="kill-loop", daemon=True)
+        self.bot, self.workers, self.rng = bot, workers, random.Random(seed)
+        self.stopping = threading.Event()
+        self.kills: Counter[str] = Counter()
+        self.errors: list[BaseException] = []
+
+    @property
+    def worker_kills(self) -> int:
+        return sum(n for name, n in self.kills.items() if name != "web")
+
+    def run(self) -> None:
+        try:
+            while sum(self.kills.values()) < KILLS_AT_MOST:
+                if self.stopping.wait(self.rng.uniform(*KILL_EVERY_SECONDS)):
+                    return
+                what = self.rng.choice(("web", "worker", "both"))
+                victims = ["web"] if what != "worker" else []
+                if what != "web":
+                    victims.append(self.rng.choice(self.workers))
+                for name in victims:
+                    self.bot.kill(name)
+                    self.kills[name] += 1
+                for name in reversed(victims):  # the worker first: the web waits for health
+                    self.bot.restart(name)
+        except BaseException as exc:
+            self.errors.append(exc)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=60)
+
+
+def _commands(seed: int) -> list[Command]:
+    rng = random.Random(seed)
+    return [Command(f"k{n:04d}", rng.choice(USERS), rng.choice(OWNERS))
+            for n in range(COMMANDS)]
+
+
+def _standin() -> SlackStandIn:
+    standin = SlackStandIn(team_id=TEAM, hang_seconds=HANG_SECONDS)
+    for user in USERS:
+        standin.add_user(user, user.lower())
+    return standin
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_sigkill_soak_every_acknowledged_command_once(tmp_path: Path, kind: str) -> None:
+    workers = ["worker-1", "worker-2"] if kind == "postgres" else ["worker"]
+    commands = _commands(seed=15)
+    with empty_database_url(tmp_path, kind) as url, _standin() as standin:
+        engine = make_engine(url)
+        schema.upgrade(engine)
+        engine.dispose()
+        bot = BotProcesses(standin.api_url, url, tmp_path)
+        killer = KillLoop(bot, workers, seed=len(kind))
+        started = time.monotonic()
+        try:
+            for name in workers:
+                bot.start_worker(name)
+            bot.start_web()
+            standin.fault_rate(FAULT_RATE, faults=FAULTS, seed=15)
+            errors: list[BaseException] = []
+            clients = [threading.Thread(target=_client_loop,
+                                        args=(bot.url, standin, commands[i::CLIENTS], errors))
+                       for i in range(CLIENTS)]
+            killer.start()
+            for thread in clients:
+                thread.start()
+            for thread in clients:
+                thread.join(timeout=600)
+            sending = time.monotonic() - started
+            killer.stop()
+            assert not killer.errors, f"{killer.errors!r}\n{bot.logs()}"
+            assert not errors, errors
+            left = accounting.wait_until_drained(url, standin, bot)
+            drained = time.monotonic() - started
+            standin.fault_rate(0)
+            faults = sum(1 for call in standin.calls if call.injected)
+            outcome = accounting.outcome(url, standin)
+        finally:
+            if killer.is_alive():
+                killer.stop()
+            bot.stop_all()
+    problems = accounting.check(commands, outcome, killer.worker_kills)
+    acknowledged = [c for c in commands if c.acknowledged]
+    resends = sum(len(c.statuses) - 1 for c in commands)
+    twice = sum(1 for n in outcome.answers.values() if n == 2)
+    report(f"SIGKILL soak ({kind}, {len(workers)} worker(s)): {len(commands)} commands, "
+           f"{len(acknowledged)} acknowledged, {resends} requests resent; kills: "
+           f"{dict(sorted(killer.kills.items()))}; {faults} Slack faults; sent in {sending:.0f} s, "
+           f"drained at {drained:.0f} s; {sum(outcome.actions.values())} actions; "
+           f"{twice} second answers (resent after a kill); problems: "
+           f"{ {k: len(v) for k, v in problems.items() if v} or 'none'}")
+    assert not any(left.values()), f"not drained in time: {left}"
+    assert sum(killer.kills.values()) > 0 and faults > 0
+    assert {k: v[:10] for k, v in problems.items() if v} == {}, bot.logs()
+    assert len(acknowledged) == len(commands)  # every client got its 200 in the end
+
+
+def test_the_kill_soak_check_catches_lost_doubled_and_unexplained_answers() -> None:
+    """The check can fail: a lost command, a doubled one and a second answer not resent."""
+    lost, doubled, answered_twice, resent_ok = (Command(k, "USEC", "DCC", [200])
+                                                for k in ("a", "b", "c", "d"))
+    outcome = Outcome(
+        actions=Counter({doubled.title: 2, answered_twice.title: 1, resent_ok.title: 1}),
+        answers=Counter({"a": 1, "b": 1, "c": 2, "d": 2}),
+        answer_texts={"a": ["Recorded"], "b": ["Recorded"], "c": ["Recorded"] * 2,
+                      "d": ["Recorded"] * 2},
+        resent={"d"},
+    )
+    problems = accounting.check([lost, doubled, answered_twice, resent_ok], outcome, worker_kills=1)
+    assert problems["acknowledged but not carried out"] == ["a", "b"]
+    assert problems["carried out twice"] == ["b"]
+    assert problems["answered twice without a resend"] == ["c"]
+    assert problems["second answers beyond the worker kills"] == ["c", "d"]
+    unacknowledged = Command("e", "USEC", "DCC", ["ConnectionError"])
+    nothing = Outcome(Counter(), Counter(), {}, set())
+    assert not any(accounting.check([unacknowledged], nothing, 0).values())
