@@ -81,11 +81,12 @@ def send(client: SignedSlackClient, standin: SlackStandIn, command: Command) -> 
 
 
 def wait_until_drained(url: str, standin: SlackStandIn, bot: BotProcesses) -> dict[str, int]:
-    """Until nothing is queued or unsent and Slack has heard nothing for a while."""
+    """Until nothing is queued or unsent and Slack has heard nothing for a while; what is
+    left then (``queued``, ``failed`` and ``unsent``, all 0 when all went well)."""
     deadline = time.monotonic() + DRAIN_LIMIT_SECONDS
     while True:
         left = queues.unfinished(url)
-        if not any(left.values()):
+        if not left["queued"] and not left["unsent"]:
             break
         assert not bot.exited(), f"a process stopped by itself: {bot.exited()}\n{bot.logs()}"
         if time.monotonic() > deadline:

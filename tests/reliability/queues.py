@@ -1,50 +1,66 @@
-"""What the kill tests read of the inbox and the outbox, straight from the database."""
+"""What the kill tests read of the inbox and the outbox, straight from the database.
+
+On SQLite the inbox is a file beside the main one (storage/inbox_db.py); the outbox is
+always in the main database.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, text
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, inspect, make_url, text
 
 from storage.db import make_engine
+from storage.inbox_db import sibling_path
 
 
-def _count(url: str, table: str, where: str) -> int:
-    engine = make_engine(url)
+def inbox_url(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return url
+    return parsed.set(database=str(sibling_path(str(parsed.database)))).render_as_string(
+        hide_password=False)
+
+
+@contextmanager
+def _reading(url: str, table: str) -> Iterator[Connection | None]:
+    """A connection to the database holding ``table``; None while it has no such table."""
+    engine = make_engine(inbox_url(url) if table == "inbox" else url)
     try:
-        if table not in inspect(engine).get_table_names():
-            return 0
         with engine.connect() as connection:
-            return int(connection.scalar(text(f"SELECT count(*) FROM {table} WHERE {where}")))
+            yield connection if table in inspect(connection).get_table_names() else None
     finally:
         engine.dispose()
 
 
 def unfinished(url: str) -> dict[str, int]:
-    """Requests not yet done and replies not yet sent."""
-    return {"inbox": _count(url, "inbox", "state = 'queued'"),
-            "outbox": _count(url, "outbox", "state <> 'sent'")}
+    """Requests queued or given up, and messages not yet sent."""
+    counts = {}
+    for name, table, where in (("queued", "inbox", "state = 'queued'"),
+                               ("failed", "inbox", "state = 'failed'"),
+                               ("unsent", "outbox", "state <> 'sent'")):
+        with _reading(url, table) as connection:
+            counts[name] = int(connection.scalar(text(
+                f"SELECT count(*) FROM {table} WHERE {where}"))) if connection else 0
+    return counts
 
 
 def resent_targets(url: str) -> list[str]:
-    """Where the outbox sent a reply more than once (attempts >= 2)."""
-    engine = make_engine(url)
-    try:
-        if "outbox" not in inspect(engine).get_table_names():
+    """The response_urls of answers the outbox took over from a dead sender (attempts >= 2)."""
+    with _reading(url, "outbox") as connection:
+        if connection is None:
             return []
-        with engine.connect() as connection:
-            return [str(row[0]) for row in connection.execute(
-                text("SELECT target FROM outbox WHERE attempts >= 2"))]
-    finally:
-        engine.dispose()
+        payloads = connection.scalars(text(
+            "SELECT payload FROM outbox WHERE kind = 'respond' AND attempts >= 2"))
+        return [str(json.loads(payload).get("response_url")) for payload in payloads]
 
 
 def inbox_rows(url: str) -> list[tuple[object, ...]]:
     """Every request in the inbox, oldest first: id, key, state, attempts, body."""
-    engine = make_engine(url)
-    try:
-        if "inbox" not in inspect(engine).get_table_names():
+    with _reading(url, "inbox") as connection:
+        if connection is None:
             return []
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(text(
-                "SELECT id, key, state, attempts, body FROM inbox ORDER BY id"))]
-    finally:
-        engine.dispose()
+        return [tuple(row) for row in connection.execute(text(
+            "SELECT id, key, state, attempts, body FROM inbox ORDER BY id"))]

@@ -153,13 +153,17 @@ def _standin() -> SlackStandIn:
 
 
 QUEUED_BEFORE = 30
-QUEUED_DURING = 30
+QUEUED_DURING_AT_MOST = 200
+SEND_PAUSE_SECONDS = 0.02
+
+
+def _command(n: int) -> Command:
+    return Command(f"q{n:03d}", "USEC", "DCC" if n % 2 else "<@UDCC>")
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_queued_commands_survive_migrate_and_run_once(tmp_path: Path, kind: str) -> None:
-    commands = [Command(f"q{n:03d}", "USEC", "DCC" if n % 2 else "<@UDCC>")
-                for n in range(QUEUED_BEFORE + QUEUED_DURING)]
+    commands = [_command(n) for n in range(QUEUED_BEFORE)]
     with empty_database_url(tmp_path, kind) as url, _standin() as standin:
         engine = make_engine(url)
         schema.upgrade(engine)
@@ -168,15 +172,20 @@ def test_queued_commands_survive_migrate_and_run_once(tmp_path: Path, kind: str)
         try:
             bot.start_web()
             client = SignedSlackClient(bot.url, SIGNING_SECRET, team_id=TEAM)
-            for command in commands[:QUEUED_BEFORE]:
+            for command in commands:
                 accounting.send(client, standin, command)
             queued = queues.inbox_rows(url)
-            # Commands keep arriving while `actionlog migrate` runs.
-            sender = threading.Thread(target=lambda: [
-                accounting.send(client, standin, c) for c in commands[QUEUED_BEFORE:]])
-            sender.start()
-            migrated = _migrate(url, tmp_path)
-            sender.join(timeout=120)
+            # Commands keep arriving for as long as `actionlog migrate` runs.
+            migrating = subprocess.Popen(
+                [sys.executable, "-m", "bot.cli", "migrate"], cwd=tmp_path, text=True,
+                env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE)
+            limit = QUEUED_BEFORE + QUEUED_DURING_AT_MOST
+            while migrating.poll() is None and len(commands) < limit:
+                commands.append(_command(len(commands)))
+                accounting.send(client, standin, commands[-1])
+                time.sleep(SEND_PAUSE_SECONDS)
+            out, err = migrating.communicate(timeout=MIGRATE_TIMEOUT_SECONDS)
             client.close()
             after_migrate = queues.inbox_rows(url)
             answered_before_worker = len(standin.calls_to("response_url"))
@@ -185,18 +194,18 @@ def test_queued_commands_survive_migrate_and_run_once(tmp_path: Path, kind: str)
             outcome = accounting.outcome(url, standin)
         finally:
             bot.stop_all()
-    assert migrated.returncode == 0, migrated.stderr
-    assert f"{schema.head_revision()} -> {schema.head_revision()}" in migrated.stdout
+    assert migrating.returncode == 0, err
+    assert f"{schema.head_revision()} -> {schema.head_revision()}" in out
     assert all(c.acknowledged for c in commands), [c.statuses for c in commands]
     assert len(queued) == QUEUED_BEFORE
     assert after_migrate[:QUEUED_BEFORE] == queued  # untouched by the migration
-    assert len(after_migrate) == len(commands)
+    assert len(after_migrate) == len(commands) > QUEUED_BEFORE
     assert answered_before_worker == 0  # no worker, no work
     assert not any(left.values()), left
     problems = accounting.check(commands, outcome, worker_kills=0)
     report(f"queued through `actionlog migrate` ({kind}): {len(commands)} commands queued "
-           f"with no worker ({QUEUED_DURING} while migrate ran); the queue unchanged by it; "
-           f"after a worker started: {sum(outcome.actions.values())} actions, "
-           f"{sum(outcome.answers.values())} answers; problems: "
+           f"with no worker ({len(commands) - QUEUED_BEFORE} while migrate ran); the queue "
+           f"unchanged by it; after a worker started: {sum(outcome.actions.values())} "
+           f"actions, {sum(outcome.answers.values())} answers; problems: "
            f"{ {k: len(v) for k, v in problems.items() if v} or 'none'}")
     assert {k: v for k, v in problems.items() if v} == {}, bot.logs()
