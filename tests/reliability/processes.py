@@ -21,6 +21,8 @@ SIGNING_SECRET = "soak-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-soak-token-0001"
 HEALTHY_WITHIN_SECONDS = 30
 STOP_WITHIN_SECONDS = 10
+# What `actionlog worker` writes to stderr once it is taking requests.
+WORKER_STARTED = b"actionlog: worker "
 
 
 def free_port() -> int:
@@ -42,6 +44,7 @@ class BotProcesses:
         self.env.pop("SLACK_APP_TOKEN", None)  # HTTP mode, never Socket Mode
         self.running: dict[str, subprocess.Popen[bytes]] = {}
         self.starts: dict[str, int] = {}
+        self.log_starts: dict[str, int] = {}  # where each process's latest run begins
 
     @property
     def url(self) -> str:
@@ -56,6 +59,7 @@ class BotProcesses:
         with self.log_path(name).open("ab") as log:
             log.write(f"--- start {self.starts[name]} of {name}: {' '.join(args)}\n".encode())
             log.flush()
+            self.log_starts[name] = log.tell()
             process = subprocess.Popen([sys.executable, "-m", "bot.cli", *args], env=self.env,
                                        cwd=self.directory, stdout=subprocess.DEVNULL,
                                        stderr=log)
@@ -67,8 +71,10 @@ class BotProcesses:
         if wait:
             self.wait_healthy()
 
-    def start_worker(self, name: str = "worker") -> None:
+    def start_worker(self, name: str = "worker", wait: bool = True) -> None:
         self.start(name, "worker")
+        if wait:
+            self.wait_worker_started(name)
 
     def restart(self, name: str) -> None:
         """Start `name` again with the arguments it was first started with."""
@@ -91,6 +97,22 @@ class BotProcesses:
                     return
             time.sleep(0.05)
         raise AssertionError(f"the web part was not healthy within {HEALTHY_WITHIN_SECONDS} s")
+
+    def wait_worker_started(self, name: str) -> None:
+        """Until this run of worker `name` says it has started (after its imports and
+        setup, which take seconds on a busy machine); fail if it dies or never does."""
+        deadline = time.monotonic() + HEALTHY_WITHIN_SECONDS
+        while time.monotonic() < deadline:
+            process = self.running[name]
+            if process.poll() is not None:
+                raise AssertionError(f"{name} exited with {process.returncode}:\n"
+                                     f"{self.tail(name)}")
+            with self.log_path(name).open("rb") as log:
+                log.seek(self.log_starts[name])
+                if WORKER_STARTED in log.read():
+                    return
+            time.sleep(0.05)
+        raise AssertionError(f"{name} did not start within {HEALTHY_WITHIN_SECONDS} s")
 
     def kill(self, name: str) -> None:
         """SIGKILL `name` and reap it."""

@@ -47,14 +47,16 @@ def unfinished(url: str) -> dict[str, int]:
     return counts
 
 
-def resent_targets(url: str) -> list[str]:
-    """The response_urls of answers the outbox took over from a dead sender (attempts >= 2)."""
+def answer_attempts(url: str) -> dict[str, int]:
+    """Per response_url, how many times the outbox set out to send its answer: 1, or more
+    when a sender died and another worker took the answer over."""
     with _reading(url, "outbox") as connection:
         if connection is None:
-            return []
-        payloads = connection.scalars(text(
-            "SELECT payload FROM outbox WHERE kind = 'respond' AND attempts >= 2"))
-        return [str(json.loads(payload).get("response_url")) for payload in payloads]
+            return {}
+        rows = connection.execute(text(
+            "SELECT payload, attempts FROM outbox WHERE kind = 'respond'"))
+        return {str(json.loads(payload).get("response_url")): int(attempts)
+                for payload, attempts in rows}
 
 
 def inbox_rows(url: str) -> list[tuple[object, ...]]:

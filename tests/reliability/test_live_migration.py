@@ -202,7 +202,7 @@ def test_queued_commands_survive_migrate_and_run_once(tmp_path: Path, kind: str)
     assert len(after_migrate) == len(commands) > QUEUED_BEFORE
     assert answered_before_worker == 0  # no worker, no work
     assert not any(left.values()), left
-    problems = accounting.check(commands, outcome, worker_kills=0)
+    problems = accounting.check(commands, outcome, extra_allowed=0)
     report(f"queued through `actionlog migrate` ({kind}): {len(commands)} commands queued "
            f"with no worker ({len(commands) - QUEUED_BEFORE} while migrate ran); the queue "
            f"unchanged by it; after a worker started: {sum(outcome.actions.values())} "
