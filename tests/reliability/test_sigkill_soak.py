@@ -53,7 +53,7 @@ FAULTS = ("ratelimited", "server_error", "service_unavailable", "hang")
 HANG_SECONDS = 0.3
 KILL_EVERY_SECONDS = (1.0, 3.0)
 KILLS_AT_MOST = 60
-POSTGRES_WORKER_THREADS = 2
+WORKER_THREADS = 4  # requests carried out at once in each worker process
 REQUEST_TIMEOUT_SECONDS = 5
 # Commands sent but not yet answered, at most: enough to keep the workers busy while the
 # web part restarts, few enough that commands keep arriving (and the web part keeps being
@@ -90,6 +90,7 @@ class KillLoop(threading.Thread):
         self.stopping = threading.Event()
         self.kills: Counter[str] = Counter()
         self.errors: list[BaseException] = []
+        self.down_seconds: list[float] = []  # from each kill until all are back up
 
     @property
     def worker_kills(self) -> int:
@@ -107,14 +108,20 @@ class KillLoop(threading.Thread):
                 for name in victims:
                     self.bot.kill(name)
                     self.kills[name] += 1
+                began = time.monotonic()
                 for name in reversed(victims):  # the worker first: the web waits for health
                     self.bot.restart(name)
+                self.down_seconds.append(time.monotonic() - began)
         except BaseException as exc:
             self.errors.append(exc)
 
     def stop(self) -> None:
         self.stopping.set()
         self.join(timeout=60)
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
 
 
 def _commands(seed: int) -> list[Command]:
@@ -133,14 +140,13 @@ def _standin() -> SlackStandIn:
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_sigkill_soak_every_acknowledged_command_once(tmp_path: Path, kind: str) -> None:
     workers = ["worker-1", "worker-2"] if kind == "postgres" else ["worker"]
-    threads = POSTGRES_WORKER_THREADS if kind == "postgres" else 1  # one writer on SQLite
     commands = _commands(seed=15)
     with empty_database_url(tmp_path, kind) as url, _standin() as standin:
         engine = make_engine(url)
         schema.upgrade(engine)
         engine.dispose()
         bot = BotProcesses(standin.api_url, url, tmp_path,
-                           {"ACTIONLOG_WORKER_THREADS": str(threads)})
+                           {"ACTIONLOG_WORKER_THREADS": str(WORKER_THREADS)})
         killer = KillLoop(bot, workers, seed=len(kind))
         started = time.monotonic()
         try:
@@ -174,13 +180,15 @@ def test_sigkill_soak_every_acknowledged_command_once(tmp_path: Path, kind: str)
                 killer.stop()
             bot.stop_all()
     # One answer can be in flight per worker thread when a worker is killed.
-    problems = accounting.check(commands, outcome, killer.worker_kills * threads)
+    problems = accounting.check(commands, outcome, killer.worker_kills * WORKER_THREADS)
     acknowledged = [c for c in commands if c.acknowledged]
     resends = sum(len(c.statuses) - 1 for c in commands)
     again = sum(n - 1 for n in outcome.answers.values() if n > 1)
     report(f"SIGKILL soak ({kind}, {len(workers)} worker(s)): {len(commands)} commands, "
            f"{len(acknowledged)} acknowledged, {resends} requests resent; kills: "
-           f"{dict(sorted(killer.kills.items()))}; {faults} Slack faults; sent in {sending:.0f} s, "
+           f"{dict(sorted(killer.kills.items()))} (back up after "
+           f"{_mean(killer.down_seconds):.1f} s on average); {faults} Slack faults; "
+           f"sent in {sending:.0f} s, "
            f"drained at {drained:.0f} s; {sum(outcome.actions.values())} actions; "
            f"{again} answers sent again after a kill; problems: "
            f"{ {k: len(v) for k, v in problems.items() if v} or 'none'}")
