@@ -18,6 +18,7 @@ import threading
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from itertools import groupby
 from typing import Any
 
 from slack_sdk import WebClient
@@ -93,16 +94,20 @@ class OutboxSender:
         return len(rows)
 
     def _deliver(self, rows: list[OutboxMessage]) -> None:
-        sent = []
-        for row in rows:
-            try:
-                self._send_one(row)
-            except Exception:  # noqa: BLE001 - one message must not hold up the others
-                log.exception("outbox message not sent", extra={"fields": {
-                    "kind": row.kind, "user": row.user_id}})
-            sent.append(row.id)  # tried: a failure was logged, and trying again won't mend it
-        with own_transaction(self._sessions) as session:
-            outbox.mark_sent(session, sent, self._clock.now())
+        # Marked sent request by request: a batch taken over holds many requests' answers,
+        # and marking them only at its end would send every one sent so far again if this
+        # process died in the middle of it.
+        for _, group in groupby(rows, key=lambda row: row.request_key):
+            sent = []
+            for row in group:
+                try:
+                    self._send_one(row)
+                except Exception:  # noqa: BLE001 - one message must not hold up the others
+                    log.exception("outbox message not sent", extra={"fields": {
+                        "kind": row.kind, "user": row.user_id}})
+                sent.append(row.id)  # tried: a failure was logged; trying again won't mend it
+            with own_transaction(self._sessions) as session:
+                outbox.mark_sent(session, sent, self._clock.now())
 
     def _send_one(self, row: OutboxMessage) -> None:
         payload: dict[str, Any] = json.loads(row.payload)
