@@ -112,6 +112,7 @@ class Outcome:
     answers: Counter[str]  # response_url key -> posts Slack accepted (200)
     answer_texts: dict[str, list[str]]
     attempts: dict[str, int]  # response_url key -> times the outbox set out to answer
+    answered_at: dict[str, list[float]] = field(default_factory=dict)  # monotonic times
 
 
 def outcome(url: str, standin: SlackStandIn) -> Outcome:
@@ -123,14 +124,16 @@ def outcome(url: str, standin: SlackStandIn) -> Outcome:
         engine.dispose()
     answers: Counter[str] = Counter()
     texts: dict[str, list[str]] = {}
+    times: dict[str, list[float]] = {}
     for call in standin.calls_to("response_url"):
         if call.status == 200:
             key = call.path.rsplit("/", 1)[-1]
             answers[key] += 1
             texts.setdefault(key, []).append(str(call.args.get("text", "")))
+            times.setdefault(key, []).append(call.received_at)
     attempts = {target.rsplit("/", 1)[-1]: n
                 for target, n in queues.answer_attempts(url).items()}
-    return Outcome(actions, answers, texts, attempts)
+    return Outcome(actions, answers, texts, attempts, times)
 
 
 def check(commands: list[Command], outcome: Outcome, extra_allowed: int) -> dict[str, list[str]]:

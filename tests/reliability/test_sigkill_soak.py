@@ -17,8 +17,8 @@ Afterwards, once the inbox is empty and the outbox sent:
 - every acknowledged command got exactly one answer at its response_url, with one known
   exception: a reply whose send was in flight when its worker was killed is sent again on
   recovery (its outbox row then has attempts >= 2). Only such commands may have a second
-  answer, and there are at most as many of them as replies that can be in flight when a
-  worker dies: one per worker thread, per worker kill.
+  answer, and there are at most as many of them as answers that can be in flight when a
+  worker dies (one per sending thread, and one taking over a dead sender's), per kill.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ import pytest
 
 from bot.standin.server import SlackStandIn
 from bot.standin.signed_client import SignedSlackClient
+from bot.worker.sender import SENDER_THREADS
 from storage import schema
 from storage.db import make_engine
 from tests.reliability import accounting
@@ -54,6 +55,9 @@ HANG_SECONDS = 0.3
 KILL_EVERY_SECONDS = (1.0, 3.0)
 KILLS_AT_MOST = 60
 WORKER_THREADS = 4  # requests carried out at once in each worker process
+# Answers that can be in flight in one worker when it dies: one per sending thread, and
+# one on the thread that takes over the messages of a dead sender.
+IN_FLIGHT_PER_WORKER = SENDER_THREADS + 1
 REQUEST_TIMEOUT_SECONDS = 5
 # Commands sent but not yet answered, at most: enough to keep the workers busy while the
 # web part restarts, few enough that commands keep arriving (and the web part keeps being
@@ -91,6 +95,7 @@ class KillLoop(threading.Thread):
         self.kills: Counter[str] = Counter()
         self.errors: list[BaseException] = []
         self.down_seconds: list[float] = []  # from each kill until all are back up
+        self.worker_killed_at: list[float] = []
 
     @property
     def worker_kills(self) -> int:
@@ -108,6 +113,8 @@ class KillLoop(threading.Thread):
                 for name in victims:
                     self.bot.kill(name)
                     self.kills[name] += 1
+                    if name != "web":
+                        self.worker_killed_at.append(time.monotonic())
                 began = time.monotonic()
                 for name in reversed(victims):  # the worker first: the web waits for health
                     self.bot.restart(name)
@@ -118,6 +125,25 @@ class KillLoop(threading.Thread):
     def stop(self) -> None:
         self.stopping.set()
         self.join(timeout=60)
+
+
+def _spread(values: list[float]) -> str:
+    """Smallest, median and largest, e.g. '0.1/0.4/2.0', or '-' for none."""
+    if not values:
+        return "-"
+    return f"{values[0]:.1f}/{values[len(values) // 2]:.1f}/{values[-1]:.1f}"
+
+
+def _before_kill(outcome: Outcome, kills: list[float]) -> list[float]:
+    """For each answer sent twice, how long before the last worker kill that preceded the
+    second send the first one went out: a reply in flight at the kill is a moment old."""
+    ages = []
+    for times in outcome.answered_at.values():
+        if len(times) > 1:
+            before = [k for k in kills if k <= times[1]]
+            if before:
+                ages.append(before[-1] - times[0])
+    return sorted(ages)
 
 
 def _mean(values: list[float]) -> float:
@@ -179,8 +205,7 @@ def test_sigkill_soak_every_acknowledged_command_once(tmp_path: Path, kind: str)
             if killer.is_alive():
                 killer.stop()
             bot.stop_all()
-    # One answer can be in flight per worker thread when a worker is killed.
-    problems = accounting.check(commands, outcome, killer.worker_kills * WORKER_THREADS)
+    problems = accounting.check(commands, outcome, killer.worker_kills * IN_FLIGHT_PER_WORKER)
     acknowledged = [c for c in commands if c.acknowledged]
     resends = sum(len(c.statuses) - 1 for c in commands)
     again = sum(n - 1 for n in outcome.answers.values() if n > 1)
@@ -190,7 +215,8 @@ def test_sigkill_soak_every_acknowledged_command_once(tmp_path: Path, kind: str)
            f"{_mean(killer.down_seconds):.1f} s on average); {faults} Slack faults; "
            f"sent in {sending:.0f} s, "
            f"drained at {drained:.0f} s; {sum(outcome.actions.values())} actions; "
-           f"{again} answers sent again after a kill; problems: "
+           f"{again} answers sent again after a kill (first sent this long before the "
+           f"kill, s: {_spread(_before_kill(outcome, killer.worker_killed_at))}); problems: "
            f"{ {k: len(v) for k, v in problems.items() if v} or 'none'}")
     assert not any(left.values()), f"not drained in time: {left}"
     assert sum(killer.kills.values()) > 0 and faults > 0
