@@ -145,7 +145,7 @@ class Worker:
 
     def _purge(self) -> None:
         now = self._clock.now()
-        with own_transaction(self._inbox.sessions) as session:
+        with own_transaction(self._inbox.sessions, flushed=False) as session:
             inbox.purge(session, now)
-        with own_transaction(self._sessions) as session:
+        with own_transaction(self._sessions, flushed=False) as session:
             outbox.purge(session, now)

@@ -30,7 +30,7 @@ from bot.worker.sender import OutboxSender
 from reminders.clock import Clock
 from storage.db import own_transaction, read_transaction
 from storage.inbox_db import InboxDatabase
-from storage.models import InboxRequest, InboxState
+from storage.models import InboxRequest, InboxState, OutboxMessage
 from storage.services import inbox, outbox
 from storage.unit import Unit, unit_of_work
 
@@ -97,7 +97,7 @@ class RequestRunner:
                 return  # another worker holds it, or has finished it meanwhile
             with read_transaction(self._sessions) as session:
                 done = outbox.is_done(session, taken.key)
-            sent: list[int] = []
+            sent: list[OutboxMessage] = []
             if not done:  # else committed before: its unsent messages are taken over
                 try:
                     with unit_of_work(self._sessions) as unit:
@@ -129,7 +129,7 @@ class RequestRunner:
         if not self._inbox.locks_rows:
             yield lambda: self._finish(taken.id, InboxState.DONE)
             return
-        with own_transaction(self._inbox.sessions) as session:
+        with own_transaction(self._inbox.sessions, flushed=False) as session:
             if inbox.next_request_by_id(session, taken.id) is None:
                 yield None
                 return
@@ -146,7 +146,7 @@ class RequestRunner:
                     if inbox.next_request(session, skip_locked=False,
                                           besides=self._in_hand) is None:
                         return None
-            with own_transaction(self._inbox.sessions) as session:
+            with own_transaction(self._inbox.sessions, flushed=False) as session:
                 row = inbox.next_request(session, skip_locked=self._inbox.locks_rows,
                                          besides=self._in_hand)
                 if row is None:
@@ -155,21 +155,21 @@ class RequestRunner:
                 self._in_hand.add(row.id)
                 return Taken.of(row)
 
-    def _carry_out(self, unit: Unit, taken: Taken) -> list[int]:
-        """Run the request in ``unit``; the ids of the messages it left, committed."""
+    def _carry_out(self, unit: Unit, taken: Taken) -> list[OutboxMessage]:
+        """Run the request in ``unit``; the messages it left, committed."""
         with collecting(taken.team_id) as found:
             response = self._app.dispatch(self._bolt_request(taken))
             self._hand_back_ack(taken, response.body or "", found)
         session = unit.session()
         now = self._clock.now()
         outbox.mark_done(session, taken.key, now)
-        ids = outbox.record(session, key=taken.key, received_at=taken.received_at,
-                            messages=found.ordered(), claimed_by=self._instance, now=now)
+        messages = outbox.record(session, key=taken.key, received_at=taken.received_at,
+                                 messages=found.ordered(), claimed_by=self._instance, now=now)
         unit.commit()
         log.info("request done", extra={"fields": {
             "what": taken.what, "user": taken.user_id, "status": response.status,
-            "messages": len(ids)}})
-        return ids
+            "messages": len(messages)}})
+        return messages
 
     def _bolt_request(self, taken: Taken) -> BoltRequest:
         if taken.transport == "socket":
@@ -181,7 +181,7 @@ class RequestRunner:
         up, say by message what the ack would have shown."""
         if not taken.what.startswith("view_submission"):
             return
-        with own_transaction(self._inbox.sessions) as session:
+        with own_transaction(self._inbox.sessions, flushed=False) as session:
             in_time = inbox.answer_ack(session, taken.id, ack_body)
         if in_time:
             return
@@ -191,7 +191,7 @@ class RequestRunner:
             found.post({"channel": taken.user_id, **late.payload()})
 
     def _finish(self, request_id: int, state: InboxState) -> None:
-        with own_transaction(self._inbox.sessions) as session:
+        with own_transaction(self._inbox.sessions, flushed=False) as session:
             inbox.finish(session, request_id, state)
 
     def _give_up(self, taken: Taken) -> None:

@@ -15,7 +15,6 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from itertools import groupby
@@ -29,7 +28,7 @@ from bot.messenger import METADATA_EVENT, SlackMessenger
 from bot.replies import send_reply
 from bot.worker.home_tabs import HomeTabs
 from reminders.clock import Clock
-from storage.db import own_transaction, read_transaction
+from storage.db import own_transaction
 from storage.models import OutboxMessage
 from storage.services import outbox
 
@@ -54,11 +53,12 @@ class OutboxSender:
         self._pool = ThreadPoolExecutor(max_workers=threads,
                                         thread_name_prefix="actionlog-send")
 
-    def send_soon(self, ids: Collection[int]) -> None:
-        """Send these messages on the sender's threads (they stay claimed until sent)."""
-        if ids:
+    def send_soon(self, messages: list[OutboxMessage]) -> None:
+        """Send these messages (this worker's claim, just committed) on the sender's
+        threads; they stay claimed in the outbox until sent."""
+        if messages:
             try:
-                self._pool.submit(self.send, list(ids))
+                self._pool.submit(self._deliver, messages)
             except RuntimeError:  # stopping: the next worker takes them over
                 log.warning("outbox messages left for the next worker")
 
@@ -72,18 +72,10 @@ class OutboxSender:
     def client(self) -> WebClient:
         return self._client
 
-    def send(self, ids: Collection[int]) -> None:
-        """Send these messages (this worker's claim) and mark them sent."""
-        if not ids:
-            return
-        with read_transaction(self._sessions) as session:
-            rows = outbox.unsent(session, ids)
-        self._deliver(rows)
-
     def take_over(self) -> int:
         """Send messages whose sender died; how many were taken over."""
         now = self._clock.now()
-        with own_transaction(self._sessions) as session:
+        with own_transaction(self._sessions, flushed=False) as session:
             dead = [name for name in outbox.claimers(session) if _gone(name)]
             rows = outbox.take_over(session, stale_before=now - CLAIM_LEASE, dead=dead,
                                     claimed_by=self._instance, now=now)
@@ -106,7 +98,7 @@ class OutboxSender:
                     log.exception("outbox message not sent", extra={"fields": {
                         "kind": row.kind, "user": row.user_id}})
                 sent.append(row.id)  # tried: a failure was logged; trying again won't mend it
-            with own_transaction(self._sessions) as session:
+            with own_transaction(self._sessions, flushed=False) as session:
                 outbox.mark_sent(session, sent, self._clock.now())
 
     def _send_one(self, row: OutboxMessage) -> None:

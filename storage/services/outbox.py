@@ -46,8 +46,8 @@ def mark_done(session: Session, key: str, now: datetime) -> None:
 
 
 def record(session: Session, *, key: str, received_at: datetime, messages: Iterable[Outgoing],
-           claimed_by: str, now: datetime) -> list[int]:
-    """Store the messages, claimed by the worker that will send them; their ids in order."""
+           claimed_by: str, now: datetime) -> list[OutboxMessage]:
+    """Store the messages, claimed by the worker that will send them, in order."""
     rows = [
         OutboxMessage(request_key=key, seq=seq, kind=message.kind, team_id=message.team_id,
                       user_id=message.user_id, received_at=received_at,
@@ -58,7 +58,7 @@ def record(session: Session, *, key: str, received_at: datetime, messages: Itera
     ]
     session.add_all(rows)
     session.flush()
-    return [row.id for row in rows]
+    return rows
 
 
 def _plain(value: Any) -> Any:
@@ -67,12 +67,6 @@ def _plain(value: Any) -> Any:
     if to_dict is None:
         raise TypeError(f"cannot store {type(value).__name__} in the outbox")
     return to_dict()
-
-
-def unsent(session: Session, ids: Collection[int]) -> list[OutboxMessage]:
-    return list(session.scalars(select(OutboxMessage).where(
-        OutboxMessage.id.in_(ids), OutboxMessage.state == OutboxState.SENDING)
-        .order_by(OutboxMessage.id)))
 
 
 def take_over(session: Session, *, stale_before: datetime, dead: Collection[str],
@@ -129,4 +123,4 @@ def forget_user(session: Session, *, team_id: str, user_id: str) -> int:
 
 
 __all__ = ["IntegrityError", "Outgoing", "claimers", "forget_user", "is_done", "mark_done",
-           "mark_sent", "pending_count", "purge", "record", "take_over", "unsent"]
+           "mark_sent", "pending_count", "purge", "record", "take_over"]
