@@ -61,13 +61,15 @@ class HomeRefresher:
             now=now, zone=deps.timezone,
         )
         key = (team_id, user_id)
+        # Built once: slack_sdk's to_dict() validates every block, and is most of the cost.
+        view_dict = view.to_dict()
         digest = hashlib.sha256(
-            json.dumps(view.to_dict(), sort_keys=True).encode("utf-8", "surrogatepass")
+            json.dumps(view_dict, sort_keys=True).encode("utf-8", "surrogatepass")
         ).hexdigest()
         with self._lock:
             if only_if_changed and self._published.get(key) == digest:
                 return False
-        self._client.views_publish(user_id=user_id, view=view)
+        self._client.views_publish(user_id=user_id, view=view_dict)
         with self._lock:
             self._published[key] = digest
             self._published.move_to_end(key)

@@ -93,10 +93,10 @@ def test_forgetting_someone_deletes_their_finished_requests_and_sent_messages(
         inbox.finish(session, other, InboxState.DONE)
         queued = inbox.store_request(session, inbox.NewRequest(
             **{**leaver.__dict__, "key": "queued-theirs"}))
-        ids = outbox.record(session, key="theirs", received_at=NOW, claimed_by="me", now=NOW,
+        rows = outbox.record(session, key="theirs", received_at=NOW, claimed_by="me", now=NOW,
                             messages=[outbox.Outgoing("post", "T1", "ULEAVER", {"text": "hi"}),
                                       outbox.Outgoing("post", "T1", "UOTHER", {"text": "x"})])
-        outbox.mark_sent(session, ids, NOW)
+        outbox.mark_sent(session, [row.id for row in rows], NOW)
     with transaction(sessions) as session:
         assert inbox.forget_user(session, team_id="T1", user_id="ULEAVER") == 1
         assert outbox.forget_user(session, team_id="T1", user_id="ULEAVER") == 1
