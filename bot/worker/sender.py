@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from itertools import groupby
@@ -22,6 +23,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.messenger import METADATA_EVENT, SlackMessenger
@@ -35,6 +37,9 @@ from storage.services import outbox
 log = logging.getLogger("actionlog.outbox")
 
 SENDER_THREADS = 4
+# How long marking messages sent is tried again while the database is unavailable.
+MARK_RETRY_SECONDS = 30.0
+MARK_RETRY_FIRST_SECONDS = 0.1
 # A claim older than this is taken over even if its process may still be alive elsewhere.
 CLAIM_LEASE = timedelta(seconds=60)
 # Slack takes response_url posts for 30 minutes; an answer older than this goes by DM.
@@ -98,8 +103,24 @@ class OutboxSender:
                     log.exception("outbox message not sent", extra={"fields": {
                         "kind": row.kind, "user": row.user_id}})
                 sent.append(row.id)  # tried: a failure was logged; trying again won't mend it
-            with own_transaction(self._sessions, flushed=False) as session:
-                outbox.mark_sent(session, sent, self._clock.now())
+            self._mark_sent(sent)
+
+    def _mark_sent(self, ids: list[int]) -> None:
+        """Record that these went out. The database may be down for a moment (a restart):
+        try again for a while, since otherwise they wait for their claim to go stale
+        and are sent a second time."""
+        wait = MARK_RETRY_FIRST_SECONDS
+        deadline = time.monotonic() + MARK_RETRY_SECONDS
+        while True:
+            try:
+                with own_transaction(self._sessions, flushed=False) as session:
+                    outbox.mark_sent(session, ids, self._clock.now())
+                return
+            except SQLAlchemyError:
+                if time.monotonic() + wait > deadline:
+                    raise
+                time.sleep(wait)
+                wait = min(wait * 2, 2.0)
 
     def _send_one(self, row: OutboxMessage) -> None:
         payload: dict[str, Any] = json.loads(row.payload)
